@@ -1,0 +1,10 @@
+//! A domain-free discrete-event engine: the clock and future-event list,
+//! random streams and distributions. Nothing here knows about EHC plans.
+
+mod dist;
+mod queue;
+mod rng;
+
+pub use dist::{Dist, Sampler};
+pub use queue::{EventQueue, Time};
+pub use rng::{mix64, replication_seed, stream, Stream, StreamRng};

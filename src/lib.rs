@@ -1,0 +1,36 @@
+//! # ehcsim
+//!
+//! A discrete-event Monte Carlo simulator of a council's Education, Health
+//! and Care (EHC) plan work: requests for assessment through the statutory
+//! 20-week pathway, annual reviews of every plan in force, caseworkers with
+//! capped caseloads, educational psychologists and temporary backlog teams.
+//!
+//! The flow is one way:
+//!
+//! 1. [`scenario::load`] reads a TOML scenario file into a validated
+//!    [`scenario::Scenario`] (or [`scenario::Scenario::default`], the
+//!    built-in medium county);
+//! 2. [`experiment::run`] runs replications of one or more scenarios in
+//!    parallel, each a [`model::Simulation`] driven by the domain-free
+//!    [`engine`];
+//! 3. [`results`] aggregates replications into means and percentiles;
+//! 4. [`output`] writes CSV files, a manifest and terminal tables.
+//!
+//! ```
+//! use ehcsim::{experiment, scenario::Scenario};
+//! let mut s = Scenario::default();
+//! s.calendar.days = 7 * 8; // eight weeks, to keep the example quick
+//! let cfg = experiment::RunConfig { master_seed: 1, replications: 2, threads: Some(1) };
+//! let run = experiment::run(&[s], &cfg, &|_| {}, &Default::default()).unwrap();
+//! assert_eq!(run.scenarios[0].replications.len(), 2);
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod calendar;
+pub mod engine;
+pub mod experiment;
+pub mod model;
+pub mod output;
+pub mod results;
+pub mod scenario;

@@ -1,0 +1,1 @@
+//! Outputs: CSV files, the manifest and terminal tables. (Stub: being written.)

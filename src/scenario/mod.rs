@@ -1,0 +1,408 @@
+//! Scenarios: what a council looks like and what staffing it tries.
+//!
+//! A scenario file is read and checked by [`load`] into a [`Scenario`], which
+//! the model trusts without further checks. [`Scenario::default`] is the
+//! built-in medium English county of MODEL.md section 7; every field's
+//! default below comes from there, marked [S] sourced, [D] derived or
+//! [E] estimated, as in MODEL.md.
+
+mod load;
+mod template;
+
+pub use load::{load, load_str, LoadError, Problem};
+pub use template::TEMPLATE;
+
+use crate::calendar::Calendar;
+use crate::engine::Dist;
+use chrono::{NaiveDate, Weekday};
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Short name used in every output (the file stem unless `name` is set).
+    pub name: String,
+    /// One line saying what the scenario tries.
+    pub description: String,
+    /// Start date and length of the run.
+    pub calendar: Calendar,
+    /// Overdue reviews at or below this count mean the backlog is cleared.
+    pub backlog_cleared_at: u32,
+    /// New requests for assessment.
+    pub requests: Requests,
+    /// The weekly decision panel.
+    pub panel: Panel,
+    /// Caseworker hours per task.
+    pub work: Work,
+    /// Calendar-day delays outside the council's control.
+    pub delays: Delays,
+    /// Educational psychologists.
+    pub psychologists: Psychologists,
+    /// Annual reviews of plans in force.
+    pub reviews: Reviews,
+    /// Plans leaving the system between reviews.
+    pub cessation: Cessation,
+    /// Caseworkers holding caseloads.
+    pub caseworkers: Caseworkers,
+    /// Temporary staff working only on overdue reviews.
+    pub backlog_team: Vec<StaffGroup>,
+    /// Where the council stands on the start date.
+    pub initial: Initial,
+}
+
+/// Requests for an EHC needs assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requests {
+    /// Whether requests arrive at all (off reduces the model to reviews).
+    pub enabled: bool,
+    /// Requests a year in the first year. Default 2,100 [D].
+    pub per_year: f64,
+    /// Yearly growth, compounded continuously day by day. Default 0.10 [D].
+    pub growth_per_year: f64,
+    /// Relative monthly intensity, January first; normalised to mean 1 when
+    /// loaded. Default: the three-county shape of MODEL.md section 7 [E].
+    pub monthly_profile: [f64; 12],
+    /// Share refused at the decision to assess. Default 0.24 [D].
+    pub refused_share: f64,
+    /// Share withdrawn at the decision. Default 0.016 [S].
+    pub withdrawn_share: f64,
+    /// Share of assessed requests ending with no plan. Default 0.06 [D].
+    pub no_plan_share: f64,
+    /// Share of requests carrying a legal exception to the 20-week limit.
+    /// Default 0.061 [D].
+    pub exception_share: f64,
+    /// Share of new plans for children under 5, reviewed every 6 months.
+    /// Default 0.043 [S].
+    pub under5_share: f64,
+}
+
+/// The weekly panel that decides whether to assess.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// Off: decisions are made the moment the caseworker's work is done.
+    pub enabled: bool,
+    /// The day of the week the panel meets. Default Thursday [E].
+    pub weekday: Weekday,
+}
+
+/// Caseworker work per task, in hours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Work {
+    /// Preparing the decision to assess. Default 2.5 h [E].
+    pub decision: Dist,
+    /// Coordinating the assessment and requesting advice. Default 3.3 h
+    /// [E split of the sourced 11.3 h per new plan].
+    pub assessment: Dist,
+    /// Deciding not to issue a plan after assessment. Default 3.7 h
+    /// [E: 7 h in all with the assessment].
+    pub no_plan: Dist,
+    /// Drafting the plan. Default 5.0 h [E split of 11.3 h].
+    pub drafting: Dist,
+    /// Finalising the plan after consultation. Default 3.0 h [E split of 11.3 h].
+    pub finalisation: Dist,
+    /// The LA decision after a review meeting. Default 2.0 h [E].
+    pub review_decision: Dist,
+    /// Amending a plan after review. Default 4.0 h [E: 6 h in all].
+    pub review_amendment: Dist,
+    /// Hours a year of contact per case held. Default 1.0 h [E].
+    pub contact_hours_per_case_per_year: f64,
+}
+
+/// Calendar-day delays, each a distribution in days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delays {
+    /// Health advice. Default triangular 21-35-56 days [E].
+    pub health_advice: Option<Dist>,
+    /// Social care advice. Default triangular 21-35-56 days [E].
+    pub social_care_advice: Option<Dist>,
+    /// School or setting advice. Default triangular 14-28-49 days [E].
+    pub school_advice: Option<Dist>,
+    /// Days the family has to comment on the draft. Default 15 [S].
+    pub family_comments: Option<Dist>,
+    /// Days for the school consultation. Default 15 [S].
+    pub school_consultation: Option<Dist>,
+    /// Days for the family's representations on review amendments.
+    /// Default 15 [S].
+    pub amendment_representations: Option<Dist>,
+}
+
+/// Educational psychologists: a capacity with its own queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Psychologists {
+    /// Off: EP advice is not part of the pathway.
+    pub enabled: bool,
+    /// FTE on statutory advice. Default 20 [E].
+    pub fte: f64,
+    /// Productive hours per FTE-year. Default 1,450 [E].
+    pub hours_per_fte_year: f64,
+    /// Hours per statutory advice. Default 17.4 h [S].
+    pub hours_per_advice: Dist,
+}
+
+/// Annual reviews of plans in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reviews {
+    /// Off: plans are never reviewed (a simpler model for checking).
+    pub enabled: bool,
+    /// Days between reviews. Default 365 [S].
+    pub interval_days: f64,
+    /// Days between reviews for under-5s. Default 182 [S: 3-6 months].
+    pub under5_interval_days: f64,
+    /// Days after the meeting by which the LA must decide. Default 28 [S].
+    pub decision_limit_days: f64,
+    /// Days after the meeting by which an amended plan must be final.
+    /// Default 84 [S].
+    pub amendment_limit_days: f64,
+    /// Share of reviews ending in amendment. Default 0.612 [S].
+    pub amend_share: f64,
+    /// Share of reviews ending in cessation. Default 0.011 [S].
+    pub cease_share: f64,
+}
+
+/// Plans ceasing between reviews (leaving education, moving away).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cessation {
+    /// Share of plans ceasing a year outside reviews. Default 0.064
+    /// [D: 7.5% in all, less the 1.1% ceased at review].
+    pub per_year: f64,
+}
+
+/// The order in which caseworkers take tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    /// Earliest statutory deadline first (the default).
+    EarliestDeadline,
+    /// First come, first served.
+    FirstComeFirstServed,
+    /// New assessments before reviews, each by deadline.
+    NewAssessmentsFirst,
+    /// Reviews before new assessments, each by deadline.
+    ReviewsFirst,
+}
+
+/// Caseworkers (EHC co-ordinators, SEN case officers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caseworkers {
+    /// Most cases one whole-time caseworker may hold; a part-time post holds
+    /// pro rata. Default 500 [S: the crisis figure].
+    pub cap: u32,
+    /// Productive hours per FTE-year. Default 1,450 [E].
+    pub hours_per_fte_year: f64,
+    /// Order in which tasks are worked.
+    pub priority: Priority,
+    /// Staff groups. Default one group of 41 FTE for the whole run [D].
+    pub groups: Vec<StaffGroup>,
+}
+
+/// A group of posts with the same dates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffGroup {
+    /// Name for outputs.
+    pub name: String,
+    /// Full-time equivalents (> 0).
+    pub fte: f64,
+    /// First day in post (the start of the run if absent).
+    pub start: Option<NaiveDate>,
+    /// Last day in post (the end of the run if absent).
+    pub end: Option<NaiveDate>,
+    /// Productive hours per FTE-year; the caseworkers' figure if absent.
+    pub hours_per_fte_year: Option<f64>,
+}
+
+/// A stage at which an open request can stand on the start date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenStage {
+    /// Waiting for the decision to assess.
+    AwaitingDecision,
+    /// Assessment agreed; advice being gathered.
+    Assessment,
+    /// Advice in; plan being drafted, commented on and consulted.
+    Drafting,
+}
+
+/// Open requests at one stage on the start date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenRequests {
+    /// The stage they stand at.
+    pub stage: OpenStage,
+    /// How many.
+    pub count: u32,
+    /// Days since each was received.
+    pub age_days: Dist,
+}
+
+/// The state on the start date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Initial {
+    /// Plans in force, next reviews spread evenly over the coming interval.
+    /// Default 8,200 [D].
+    pub plans_in_force: u32,
+    /// Of those, plans whose review decision is already overdue. Default 0.
+    pub overdue_reviews: u32,
+    /// Days each overdue review is past its limit. Default uniform 0-365 [E].
+    pub overdue_age_days: Dist,
+    /// Open requests by stage. Default: roughly the steady state of the
+    /// default county [E].
+    pub open_requests: Vec<OpenRequests>,
+}
+
+/// Largest request rate accepted, so absurd inputs are refused before any
+/// memory is set aside for them.
+pub const MAX_REQUESTS_PER_YEAR: f64 = 200_000.0;
+/// Largest number of initial plans accepted.
+pub const MAX_INITIAL_PLANS: u32 = 2_000_000;
+/// Longest run accepted, in weeks (50 years).
+pub const MAX_HORIZON_WEEKS: u32 = 2_600;
+/// Most requests accepted over a whole run (growth included).
+pub const MAX_TOTAL_REQUESTS: f64 = 5_000_000.0;
+/// Most FTE accepted in one staff group.
+pub const MAX_GROUP_FTE: f64 = 10_000.0;
+
+fn days(mean: f64) -> Option<Dist> {
+    Some(Dist::Fixed(mean))
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        let start = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or(NaiveDate::MIN);
+        Scenario {
+            name: "medium-county".into(),
+            description: "Built-in medium English county (MODEL.md section 7)".into(),
+            calendar: Calendar {
+                start,
+                days: 260 * 7,
+            },
+            backlog_cleared_at: 50,
+            requests: Requests {
+                enabled: true,
+                per_year: 2100.0,
+                growth_per_year: 0.10,
+                monthly_profile: [1.0, 1.0, 1.3, 0.8, 1.0, 1.1, 1.3, 0.4, 0.8, 1.0, 1.1, 1.2],
+                refused_share: 0.24,
+                withdrawn_share: 0.016,
+                no_plan_share: 0.06,
+                exception_share: 0.061,
+                under5_share: 0.043,
+            },
+            panel: Panel {
+                enabled: true,
+                weekday: Weekday::Thu,
+            },
+            work: Work {
+                decision: Dist::Fixed(2.5),
+                assessment: Dist::Fixed(3.3),
+                no_plan: Dist::Fixed(3.7),
+                drafting: Dist::Fixed(5.0),
+                finalisation: Dist::Fixed(3.0),
+                review_decision: Dist::Fixed(2.0),
+                review_amendment: Dist::Fixed(4.0),
+                contact_hours_per_case_per_year: 1.0,
+            },
+            delays: Delays {
+                health_advice: Some(Dist::Triangular {
+                    min: 21.0,
+                    mode: 35.0,
+                    max: 56.0,
+                }),
+                social_care_advice: Some(Dist::Triangular {
+                    min: 21.0,
+                    mode: 35.0,
+                    max: 56.0,
+                }),
+                school_advice: Some(Dist::Triangular {
+                    min: 14.0,
+                    mode: 28.0,
+                    max: 49.0,
+                }),
+                family_comments: days(15.0),
+                school_consultation: days(15.0),
+                amendment_representations: days(15.0),
+            },
+            psychologists: Psychologists {
+                enabled: true,
+                fte: 20.0,
+                hours_per_fte_year: 1450.0,
+                hours_per_advice: Dist::Fixed(17.4),
+            },
+            reviews: Reviews {
+                enabled: true,
+                interval_days: 365.0,
+                under5_interval_days: 182.0,
+                decision_limit_days: 28.0,
+                amendment_limit_days: 84.0,
+                amend_share: 0.612,
+                cease_share: 0.011,
+            },
+            cessation: Cessation { per_year: 0.064 },
+            caseworkers: Caseworkers {
+                cap: 500,
+                hours_per_fte_year: 1450.0,
+                priority: Priority::EarliestDeadline,
+                groups: vec![StaffGroup {
+                    name: "caseworkers".into(),
+                    fte: 41.0,
+                    start: None,
+                    end: None,
+                    hours_per_fte_year: None,
+                }],
+            },
+            backlog_team: Vec::new(),
+            initial: Initial {
+                plans_in_force: 8200,
+                overdue_reviews: 0,
+                overdue_age_days: Dist::Uniform {
+                    min: 0.0,
+                    max: 365.0,
+                },
+                open_requests: vec![
+                    OpenRequests {
+                        stage: OpenStage::AwaitingDecision,
+                        count: 240,
+                        age_days: Dist::Uniform {
+                            min: 0.0,
+                            max: 42.0,
+                        },
+                    },
+                    OpenRequests {
+                        stage: OpenStage::Assessment,
+                        count: 400,
+                        age_days: Dist::Uniform {
+                            min: 42.0,
+                            max: 120.0,
+                        },
+                    },
+                    OpenRequests {
+                        stage: OpenStage::Drafting,
+                        count: 250,
+                        age_days: Dist::Uniform {
+                            min: 100.0,
+                            max: 170.0,
+                        },
+                    },
+                ],
+            },
+        }
+    }
+}
+
+impl Scenario {
+    /// The end of the run as a simulation day.
+    pub fn end_day(&self) -> f64 {
+        self.calendar.days as f64
+    }
+
+    /// A rough count of events one replication will process, used to size
+    /// the event queue and entity tables up front.
+    pub fn expected_requests(&self) -> f64 {
+        if !self.requests.enabled {
+            return 0.0;
+        }
+        let years = self.calendar.days as f64 / 365.0;
+        let g = self.requests.growth_per_year;
+        let growth_factor = if g.abs() < 1e-9 {
+            years
+        } else {
+            ((1.0 + g).powf(years) - 1.0) / (1.0 + g).ln()
+        };
+        self.requests.per_year * growth_factor
+    }
+}

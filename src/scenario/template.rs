@@ -1,0 +1,4 @@
+//! The commented template written by `ehcsim init`.
+
+/// A scenario file listing every parameter with its default.
+pub const TEMPLATE: &str = "# (stub)\n";
