@@ -1,6 +1,6 @@
-//! The future-event list: a binary heap ordered by time, ties broken by the
-//! order in which events were scheduled, so a run never depends on how the
-//! heap happens to arrange equal keys.
+//! Priority queues ordered by an `f64` key, ties broken by insertion order so
+//! a run never depends on how the heap happens to arrange equal keys: the
+//! future-event list and the work queues.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -8,38 +8,88 @@ use std::collections::BinaryHeap;
 /// Simulation time in days since the scenario's start date.
 pub type Time = f64;
 
-struct Entry<E> {
-    time: Time,
+struct Entry<T> {
+    key: f64,
     seq: u64,
-    event: E,
+    item: T,
 }
 
-impl<E> PartialEq for Entry<E> {
+impl<T> PartialEq for Entry<T> {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal
     }
 }
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
+impl<T> Eq for Entry<T> {}
+impl<T> PartialOrd for Entry<T> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl<E> Ord for Entry<E> {
+impl<T> Ord for Entry<T> {
     fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and we want the earliest first.
+        // Reversed: BinaryHeap is a max-heap and we want the smallest first.
         other
-            .time
-            .total_cmp(&self.time)
+            .key
+            .total_cmp(&self.key)
             .then_with(|| other.seq.cmp(&self.seq))
     }
 }
 
-/// A priority queue of events of type `E` (a small `Copy` enum of indices, so
-/// scheduling allocates nothing once the heap has grown to its working size).
-pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+/// A min-priority queue by an `f64` key, equal keys in insertion order.
+/// Used for the future-event list and for work queues ordered by deadline.
+pub struct KeyedHeap<T> {
+    heap: BinaryHeap<Entry<T>>,
     next_seq: u64,
+}
+
+impl<T> KeyedHeap<T> {
+    /// An empty heap with room for `capacity` items.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            heap: BinaryHeap::with_capacity(capacity),
+            next_seq: 0,
+        }
+    }
+
+    /// Adds `item` with priority `key` (smaller first).
+    #[inline]
+    pub fn push(&mut self, key: f64, item: T) {
+        self.heap.push(Entry {
+            key,
+            seq: self.next_seq,
+            item,
+        });
+        self.next_seq += 1;
+    }
+
+    /// The smallest key and its item, without removing them.
+    #[inline]
+    pub fn peek(&self) -> Option<(f64, &T)> {
+        self.heap.peek().map(|e| (e.key, &e.item))
+    }
+
+    /// Removes and returns the item with the smallest key.
+    #[inline]
+    pub fn pop(&mut self) -> Option<(f64, T)> {
+        self.heap.pop().map(|e| (e.key, e.item))
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}
+
+/// The future-event list: events of type `E` (a small `Copy` enum of
+/// indices, so scheduling allocates nothing once the heap has grown to its
+/// working size) ordered by time, ties in the order they were scheduled.
+pub struct EventQueue<E> {
+    heap: KeyedHeap<E>,
     now: Time,
 }
 
@@ -47,8 +97,7 @@ impl<E> EventQueue<E> {
     /// An empty queue with room for `capacity` pending events.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            heap: BinaryHeap::with_capacity(capacity),
-            next_seq: 0,
+            heap: KeyedHeap::with_capacity(capacity),
             now: 0.0,
         }
     }
@@ -64,12 +113,7 @@ impl<E> EventQueue<E> {
     #[inline]
     pub fn schedule(&mut self, time: Time, event: E) {
         let time = if time < self.now { self.now } else { time };
-        self.heap.push(Entry {
-            time,
-            seq: self.next_seq,
-            event,
-        });
-        self.next_seq += 1;
+        self.heap.push(time, event);
     }
 
     /// Schedules `event` `delay` days from now.
@@ -81,13 +125,13 @@ impl<E> EventQueue<E> {
     /// The time of the next event, if any.
     #[inline]
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|e| e.time)
+        self.heap.peek().map(|(t, _)| t)
     }
 
     /// Takes the next event and advances the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        let Entry { time, event, .. } = self.heap.pop()?;
+        let (time, event) = self.heap.pop()?;
         self.now = time;
         Some((time, event))
     }

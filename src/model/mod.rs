@@ -1,23 +1,448 @@
-//! The EHC model. (Being written.)
+//! The EHC model: requests through the statutory pathway, plans in force and
+//! their annual reviews, caseworkers with capped caseloads, educational
+//! psychologists and backlog teams (MODEL.md sections 3 to 5).
+//!
+//! The model never prints and never touches files. It is driven by the
+//! domain-free [`crate::engine`]: one [`EventQueue`] of small `Copy` events
+//! that index into entity tables, so the hot loop allocates nothing per event
+//! once the tables have grown to their working size.
+//!
+//! Work: every open request and plan is a *case*, held by one caseworker up
+//! to the cap. A case needs at most one piece of caseworker work at a time (a
+//! *task*), which waits in the team's work queue, ordered by the scenario's
+//! priority, until a caseworker is free. The team works the queue together
+//! (any free caseworker takes the next task), while the holder of a case
+//! spends contact time on it, which slows the holder's work. A case that
+//! finds every caseworker at the cap waits unallocated, and its tasks do not
+//! enter the queue until it is allocated.
 
+mod metrics;
+mod params;
+mod request;
+mod review;
+mod staff;
+
+use crate::engine::{stream, EventQueue, KeyedRng, Stream, StreamRng, Time};
 use crate::results::ReplicationResult;
-use crate::scenario::Scenario;
-use std::sync::atomic::AtomicBool;
+use crate::scenario::{OpenStage, Scenario};
+use metrics::{Recorder, Stocks};
+use params::Params;
+use rand::Rng;
+use staff::{WorkQueues, Worker};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Runs one replication; `None` if cancelled.
+pub use request::RequestStage;
+
+/// A case: an open request or a plan, by index into its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    Request(u32),
+    Plan(u32),
+}
+
+/// Marks "no caseworker" in a holder field.
+pub(crate) const NOBODY: u32 = u32::MAX;
+
+/// What happens next to a case's current task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum TaskState {
+    /// No task.
+    #[default]
+    None,
+    /// Needs doing, but the case is unallocated.
+    Waiting,
+    /// In the work queue.
+    Queued,
+    /// Being worked on.
+    InProgress,
+}
+
+/// The piece of caseworker work a case needs now.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Task {
+    pub state: TaskState,
+    /// Hours of work.
+    pub hours: f64,
+    /// Statutory deadline (simulation day).
+    pub deadline: f64,
+    /// Incremented whenever a task is set, so queue entries of an older task
+    /// are recognised as stale.
+    pub number: u32,
+}
+
+/// Purposes of keyed draws: each (case, purpose, instance) has its own
+/// generator, so draws do not depend on processing order.
+pub(crate) mod purpose {
+    pub const DECISION_WORK: u64 = 1;
+    pub const DECISION_OUTCOME: u64 = 2;
+    pub const ASSESSMENT_WORK: u64 = 3;
+    pub const ADVICE: u64 = 4;
+    pub const NO_PLAN: u64 = 5;
+    pub const DRAFTING: u64 = 6;
+    pub const FINALISATION: u64 = 7;
+    pub const EXCEPTION: u64 = 8;
+    pub const PLAN: u64 = 9;
+    pub const REVIEW: u64 = 10;
+}
+
+/// Case keys: requests and plans drawn from disjoint key ranges.
+pub(crate) fn request_key(r: u32) -> u64 {
+    1 << 40 | r as u64
+}
+/// Key of a plan that was in force on the start date.
+pub(crate) fn initial_plan_key(p: u32) -> u64 {
+    2 << 40 | p as u64
+}
+
+/// Events: small and `Copy`, indices into the entity tables.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Event {
+    /// The next request may arrive (thinning of a Poisson process).
+    Arrival,
+    /// A worker finishes its current task.
+    WorkDone { worker: u32 },
+    /// The panel decides whether to assess a request.
+    Panel { request: u32 },
+    /// One piece of advice (health, social care, school) comes in.
+    AdviceIn { request: u32 },
+    /// An educational psychologist finishes an advice.
+    PsychologistDone { psychologist: u32 },
+    /// A calendar-day step (family comments, consultation) of a request ends.
+    RequestStepOver { request: u32 },
+    /// A request becomes 20 weeks old.
+    TwentyWeeks { request: u32 },
+    /// A plan's annual review falls due: the meeting is held.
+    ReviewDue { plan: u32, review: u32 },
+    /// The family's representation period on amendments ends.
+    RepresentationsOver { plan: u32, review: u32 },
+    /// A review step's statutory limit passes.
+    ReviewLimit { plan: u32, review: u32 },
+    /// A plan ceases outside a review.
+    PlanCeases { plan: u32 },
+    /// A staff group starts or ends.
+    Staffing { group: u32, starts: bool },
+    /// A reporting week ends.
+    WeekEnd { week: u32 },
+    /// A financial year ends.
+    YearEnd { year: u32 },
+}
+
+/// One replication of one scenario, steppable for tests.
+pub struct Simulation<'s> {
+    pub(crate) sc: &'s Scenario,
+    pub(crate) p: Params,
+    pub(crate) seed: u64,
+    pub(crate) queue: EventQueue<Event>,
+    pub(crate) arrivals: StreamRng,
+    pub(crate) requests: Vec<request::Request>,
+    pub(crate) plans: Vec<review::Plan>,
+    pub(crate) workers: Vec<Worker>,
+    /// Staff group of each worker's post, with whether it is a backlog group.
+    pub(crate) groups: Vec<staff::Group>,
+    pub(crate) work: WorkQueues,
+    pub(crate) unallocated: VecDeque<Case>,
+    pub(crate) psychologists: staff::Psychologists,
+    pub(crate) stocks: Stocks,
+    pub(crate) rec: Recorder,
+    pub(crate) events: u64,
+    pub(crate) finished: bool,
+}
+
+impl<'s> Simulation<'s> {
+    /// Sets up a replication: the starting state and the first events.
+    pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
+        let p = Params::new(scenario);
+        let expected = scenario.expected_requests() as usize;
+        let plans_cap = scenario.initial.plans_in_force as usize + expected;
+        let mut sim = Simulation {
+            sc: scenario,
+            p,
+            seed,
+            queue: EventQueue::with_capacity(2 * plans_cap + 1024),
+            arrivals: stream(seed, Stream::Arrivals),
+            requests: Vec::with_capacity(expected + 1024),
+            plans: Vec::with_capacity(plans_cap),
+            workers: Vec::new(),
+            groups: Vec::new(),
+            work: WorkQueues::with_capacity(plans_cap + 1024),
+            unallocated: VecDeque::with_capacity(1024),
+            psychologists: staff::Psychologists::new(scenario),
+            stocks: Stocks::default(),
+            rec: Recorder::new(&scenario.calendar),
+            events: 0,
+            finished: false,
+        };
+        sim.set_up_staff();
+        sim.set_up_initial_state();
+        sim.queue.schedule(0.0, Event::Arrival);
+        sim.queue
+            .schedule(sim.sc.calendar.week_end_day(0), Event::WeekEnd { week: 0 });
+        for (year, day) in sim.sc.calendar.financial_year_ends() {
+            sim.queue
+                .schedule(day, Event::YearEnd { year: year as u32 });
+        }
+        sim
+    }
+
+    /// The current simulation day.
+    pub fn now(&self) -> Time {
+        self.queue.now()
+    }
+
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Whether the run has reached its end.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Processes events up to and including day `until` (or the end of the
+    /// run). Returns the number processed.
+    pub fn run_until(&mut self, until: Time) -> u64 {
+        let before = self.events;
+        while !self.finished {
+            match self.queue.peek_time() {
+                Some(t) if t <= until => {}
+                _ => break,
+            }
+            let Some((_, event)) = self.queue.pop() else {
+                break;
+            };
+            self.events += 1;
+            self.handle(event);
+        }
+        self.events - before
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Arrival => self.on_arrival(),
+            Event::WorkDone { worker } => self.on_work_done(worker),
+            Event::Panel { request } => self.on_panel(request),
+            Event::AdviceIn { request } => self.on_advice_in(request),
+            Event::PsychologistDone { psychologist } => self.on_psychologist_done(psychologist),
+            Event::RequestStepOver { request } => self.on_request_step_over(request),
+            Event::TwentyWeeks { request } => self.on_twenty_weeks(request),
+            Event::ReviewDue { plan, review } => self.on_review_due(plan, review),
+            Event::RepresentationsOver { plan, review } => {
+                self.on_representations_over(plan, review)
+            }
+            Event::ReviewLimit { plan, review } => self.on_review_limit(plan, review),
+            Event::PlanCeases { plan } => self.on_plan_ceases(plan),
+            Event::Staffing { group, starts } => self.on_staffing(group, starts),
+            Event::WeekEnd { week } => self.on_week_end(week as usize),
+            Event::YearEnd { year } => {
+                self.rec.years[year as usize].overdue_at_end = Some(self.stocks.overdue_reviews);
+            }
+        }
+    }
+
+    fn on_week_end(&mut self, week: usize) {
+        let max_caseload = self.workers.iter().map(|w| w.held).max().unwrap_or(0);
+        self.stocks.psychologist_queue = self.psychologists.queue.len() as u32;
+        self.rec.close_week(week, &self.stocks, max_caseload);
+        if week + 1 < self.sc.calendar.weeks() {
+            let next = self.sc.calendar.week_end_day(week + 1);
+            self.queue.schedule(
+                next,
+                Event::WeekEnd {
+                    week: week as u32 + 1,
+                },
+            );
+        } else {
+            // The last year's "year end" is the end of the run.
+            if let Some(last) = self.rec.years.last_mut() {
+                if last.overdue_at_end.is_none() {
+                    last.overdue_at_end = Some(self.stocks.overdue_reviews);
+                }
+            }
+            self.finished = true;
+        }
+    }
+
+    /// A keyed generator for a draw belonging to one case.
+    #[inline]
+    pub(crate) fn keyed(&self, case_key: u64, purpose: u64, instance: u64) -> KeyedRng {
+        KeyedRng::new(self.seed, case_key, purpose, instance)
+    }
+
+    fn set_up_initial_state(&mut self) {
+        let init = &self.sc.initial;
+        let mut rng = stream(self.seed, Stream::Initial);
+        let overdue_age = init.overdue_age_days.sampler();
+        let reviews = &self.sc.reviews;
+        for i in 0..init.plans_in_force {
+            let key = initial_plan_key(i);
+            let mut k = self.keyed(key, purpose::PLAN, 0);
+            let under5 = k.unit() < self.sc.requests.under5_share;
+            let interval = if under5 {
+                reviews.under5_interval_days
+            } else {
+                reviews.interval_days
+            };
+            let overdue = i < init.overdue_reviews;
+            // An overdue review's nominal meeting date lies far enough back
+            // that its decision limit passed `age` days ago.
+            let due = if overdue {
+                -(reviews.decision_limit_days + overdue_age.sample(&mut rng))
+            } else {
+                rng.random::<f64>() * interval
+            };
+            self.add_plan(key, under5, -1.0, due);
+        }
+        for group in &init.open_requests {
+            let age = group.age_days.sampler();
+            for _ in 0..group.count {
+                let arrival = -age.sample(&mut rng);
+                let r = self.add_request(arrival);
+                match group.stage {
+                    OpenStage::AwaitingDecision => self.start_decision(r),
+                    OpenStage::Assessment => self.enter_assessment(r),
+                    OpenStage::Drafting => self.enter_drafting(r),
+                }
+            }
+        }
+    }
+
+    /// Checks every conservation law and the caseload cap against a full
+    /// recount of the entity tables; the message names the first breach.
+    pub fn audit(&self) -> Result<(), String> {
+        let mut count = [0u32; 7];
+        let mut held = vec![0u32; self.workers.len()];
+        let mut unallocated = 0;
+        for r in &self.requests {
+            count[r.stage as usize] += 1;
+            if r.stage.is_open() {
+                if r.holder != NOBODY {
+                    held[r.holder as usize] += 1;
+                } else {
+                    unallocated += 1;
+                }
+            }
+        }
+        let s = &self.stocks;
+        let expect = [
+            s.awaiting_decision,
+            s.assessment,
+            s.drafting,
+            s.refused,
+            s.withdrawn,
+            s.no_plan,
+            s.issued,
+        ];
+        if count != expect {
+            return Err(format!(
+                "request states {count:?} but counters say {expect:?}"
+            ));
+        }
+        if count.iter().sum::<u32>() != s.requests_total
+            || s.requests_total as usize != self.requests.len()
+        {
+            return Err(format!(
+                "{} requests in states but {} received",
+                count.iter().sum::<u32>(),
+                s.requests_total
+            ));
+        }
+        let mut in_force = 0;
+        let mut overdue = 0;
+        for p in &self.plans {
+            if !p.ceased {
+                in_force += 1;
+                if p.overdue {
+                    overdue += 1;
+                }
+                if p.holder != NOBODY {
+                    held[p.holder as usize] += 1;
+                } else {
+                    unallocated += 1;
+                }
+            }
+        }
+        if in_force != s.plans_in_force || in_force + s.plans_ceased != s.plans_total {
+            return Err(format!(
+                "{in_force} plans in force, {} ceased, {} created",
+                s.plans_ceased, s.plans_total
+            ));
+        }
+        if s.plans_total as usize != self.plans.len() {
+            return Err("plan table and plan counter disagree".into());
+        }
+        if overdue != s.overdue_reviews {
+            return Err(format!(
+                "{overdue} overdue reviews but counter says {}",
+                s.overdue_reviews
+            ));
+        }
+        if unallocated != s.unallocated {
+            return Err(format!(
+                "{unallocated} unallocated cases but counter says {}",
+                s.unallocated
+            ));
+        }
+        for (i, w) in self.workers.iter().enumerate() {
+            if held[i] != w.held {
+                return Err(format!(
+                    "worker {i} holds {} cases but its counter says {}",
+                    held[i], w.held
+                ));
+            }
+            if w.held > w.cap {
+                return Err(format!(
+                    "worker {i} holds {} cases, above its cap of {}",
+                    w.held, w.cap
+                ));
+            }
+        }
+        if held.iter().sum::<u32>() != s.cases_held {
+            return Err("cases held and their counter disagree".into());
+        }
+        Ok(())
+    }
+
+    /// Finishes the run (if not already) and returns its record.
+    pub fn finish(mut self, replication: u64) -> ReplicationResult {
+        self.run_until(f64::INFINITY);
+        self.into_result(replication)
+    }
+
+    fn into_result(self, replication: u64) -> ReplicationResult {
+        let kpis = self.rec.kpis(&self.sc.calendar, self.sc.backlog_cleared_at);
+        ReplicationResult {
+            replication,
+            seed: self.seed,
+            weeks: self.sc.calendar.weeks(),
+            weekly: self.rec.weekly,
+            kpis,
+            events: self.events,
+        }
+    }
+}
+
+/// Runs one replication of `scenario` from `seed`; `None` if `cancel` was
+/// raised before it finished (checked every few thousand events).
 pub fn simulate(
     scenario: &Scenario,
     replication: u64,
     seed: u64,
     cancel: &AtomicBool,
 ) -> Option<ReplicationResult> {
-    let _ = (scenario, cancel);
-    Some(ReplicationResult {
-        replication,
-        seed,
-        weeks: 0,
-        weekly: vec![],
-        kpis: vec![],
-        events: 0,
-    })
+    let mut sim = Simulation::new(scenario, seed);
+    let end = scenario.end_day();
+    let mut until: f64 = 0.0;
+    while !sim.is_finished() {
+        if cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        until += 28.0;
+        sim.run_until(until.min(end));
+        if until >= end {
+            sim.run_until(f64::INFINITY);
+        }
+    }
+    Some(sim.into_result(replication))
 }

@@ -1,0 +1,204 @@
+//! Counters the model keeps as it runs, and their recording into weekly rows
+//! and per-financial-year KPIs.
+
+use crate::calendar::Calendar;
+use crate::results::{Kpi, KpiValue, Metric, Period};
+
+/// Statutory limits the KPIs measure against, in days.
+pub(crate) const SIX_WEEKS: f64 = 42.0;
+pub(crate) const TWENTY_WEEKS: f64 = 140.0;
+
+/// Stocks and running totals, always exact (the audit recounts them).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Stocks {
+    pub awaiting_decision: u32,
+    pub assessment: u32,
+    pub drafting: u32,
+    pub refused: u32,
+    pub withdrawn: u32,
+    pub no_plan: u32,
+    pub issued: u32,
+    pub requests_total: u32,
+    pub plans_in_force: u32,
+    pub plans_ceased: u32,
+    pub plans_total: u32,
+    pub overdue_reviews: u32,
+    pub open_over_20_weeks: u32,
+    pub unallocated: u32,
+    pub cases_held: u32,
+    pub psychologist_queue: u32,
+    pub caseworker_fte: f64,
+    pub backlog_fte: f64,
+}
+
+/// Flows within the current week.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct WeekFlows {
+    pub received: u32,
+    pub decisions: u32,
+    pub decisions_6w: u32,
+    pub issued: u32,
+    pub issued_20w: u32,
+    pub reviews_completed: u32,
+}
+
+/// Accumulators for one financial year.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct YearFlows {
+    pub decisions: u32,
+    pub decisions_6w: u32,
+    pub issued_all: u32,
+    pub issued_all_20w: u32,
+    pub issued_excl: u32,
+    pub issued_excl_20w: u32,
+    pub days_to_plan: f64,
+    pub reviews_completed: u32,
+    pub overdue_at_end: Option<u32>,
+}
+
+/// Everything recorded during one replication.
+pub(crate) struct Recorder {
+    pub week: WeekFlows,
+    pub years: Vec<YearFlows>,
+    /// `weeks x Metric::ALL.len()` values.
+    pub weekly: Vec<f64>,
+    pub peak_caseload: u32,
+    pub peak_unallocated: u32,
+}
+
+fn ratio(num: u32, den: u32) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+impl Recorder {
+    pub fn new(calendar: &Calendar) -> Self {
+        Recorder {
+            week: WeekFlows::default(),
+            years: vec![YearFlows::default(); calendar.financial_years().len()],
+            weekly: vec![0.0; calendar.weeks() * Metric::ALL.len()],
+            peak_caseload: 0,
+            peak_unallocated: 0,
+        }
+    }
+
+    /// Writes the row of week `week` from the week's flows and the stocks
+    /// now, then starts a new week.
+    pub fn close_week(&mut self, week: usize, s: &Stocks, max_caseload: u32) {
+        let f = self.week;
+        let n = Metric::ALL.len();
+        let row = &mut self.weekly[week * n..(week + 1) * n];
+        for (slot, metric) in row.iter_mut().zip(Metric::ALL) {
+            *slot = match metric {
+                Metric::RequestsReceived => f.received as f64,
+                Metric::DecisionsMade => f.decisions as f64,
+                Metric::DecisionsWithin6Weeks => f.decisions_6w as f64,
+                Metric::PlansIssued => f.issued as f64,
+                Metric::PlansIssuedWithin20Weeks => f.issued_20w as f64,
+                Metric::OpenRequests => (s.awaiting_decision + s.assessment + s.drafting) as f64,
+                Metric::OpenRequestsOver20Weeks => s.open_over_20_weeks as f64,
+                Metric::PlansInForce => s.plans_in_force as f64,
+                Metric::ReviewsCompleted => f.reviews_completed as f64,
+                Metric::OverdueReviews => s.overdue_reviews as f64,
+                Metric::CaseworkerFte => s.caseworker_fte,
+                Metric::CaseloadPerCaseworker => {
+                    if s.caseworker_fte > 0.0 {
+                        s.cases_held as f64 / s.caseworker_fte
+                    } else {
+                        0.0
+                    }
+                }
+                Metric::MaxCaseload => max_caseload as f64,
+                Metric::UnallocatedCases => s.unallocated as f64,
+                Metric::PsychologistQueue => s.psychologist_queue as f64,
+                Metric::BacklogTeamFte => s.backlog_fte,
+                Metric::RequestsAwaitingDecision => s.awaiting_decision as f64,
+                Metric::RequestsInAssessment => s.assessment as f64,
+                Metric::RequestsInDrafting => s.drafting as f64,
+                Metric::RequestsRefusedTotal => s.refused as f64,
+                Metric::RequestsWithdrawnTotal => s.withdrawn as f64,
+                Metric::RequestsNoPlanTotal => s.no_plan as f64,
+                Metric::RequestsIssuedTotal => s.issued as f64,
+                Metric::RequestsTotal => s.requests_total as f64,
+                Metric::PlansCeasedTotal => s.plans_ceased as f64,
+            };
+        }
+        self.peak_caseload = self.peak_caseload.max(max_caseload);
+        self.peak_unallocated = self.peak_unallocated.max(s.unallocated);
+        self.week = WeekFlows::default();
+    }
+
+    /// The KPI values of the replication, in a fixed order: every
+    /// per-year KPI for every year, then the horizon KPIs.
+    pub fn kpis(&self, calendar: &Calendar, backlog_cleared_at: u32) -> Vec<KpiValue> {
+        let mut out = Vec::with_capacity(self.years.len() * 7 + 4);
+        for (fy, y) in calendar.financial_years().into_iter().zip(&self.years) {
+            let period = Period::Year(fy);
+            let mut push = |kpi, value| out.push(KpiValue { kpi, period, value });
+            push(
+                Kpi::Compliance20Weeks,
+                ratio(y.issued_excl_20w, y.issued_excl),
+            );
+            push(
+                Kpi::Compliance20WeeksAllPlans,
+                ratio(y.issued_all_20w, y.issued_all),
+            );
+            push(
+                Kpi::DecisionsWithin6Weeks,
+                ratio(y.decisions_6w, y.decisions),
+            );
+            push(Kpi::PlansIssued, Some(y.issued_all as f64));
+            push(
+                Kpi::MeanWeeksToFinalPlan,
+                (y.issued_all > 0).then(|| y.days_to_plan / 7.0 / y.issued_all as f64),
+            );
+            push(Kpi::ReviewsCompleted, Some(y.reviews_completed as f64));
+            push(
+                Kpi::OverdueReviewsAtYearEnd,
+                y.overdue_at_end.map(f64::from),
+            );
+        }
+        let clearance = self.backlog_clearance_week(backlog_cleared_at);
+        let period = Period::Horizon;
+        out.push(KpiValue {
+            kpi: Kpi::BacklogClearanceWeek,
+            period,
+            value: clearance.map(|w| w as f64),
+        });
+        out.push(KpiValue {
+            kpi: Kpi::BacklogNeverCleared,
+            period,
+            value: Some(if clearance.is_some() { 0.0 } else { 1.0 }),
+        });
+        out.push(KpiValue {
+            kpi: Kpi::PeakCaseload,
+            period,
+            value: Some(self.peak_caseload as f64),
+        });
+        out.push(KpiValue {
+            kpi: Kpi::PeakUnallocatedCases,
+            period,
+            value: Some(self.peak_unallocated as f64),
+        });
+        out
+    }
+
+    /// The first week from which overdue reviews at week end stay at or
+    /// below `threshold` to the end of the run.
+    fn backlog_clearance_week(&self, threshold: u32) -> Option<usize> {
+        let n = Metric::ALL.len();
+        let m = Metric::ALL
+            .iter()
+            .position(|&x| x == Metric::OverdueReviews)
+            .unwrap_or(0);
+        let weeks = self.weekly.len() / n;
+        let mut first = None;
+        for w in (0..weeks).rev() {
+            if self.weekly[w * n + m] <= threshold as f64 {
+                first = Some(w);
+            } else {
+                break;
+            }
+        }
+        first
+    }
+}

@@ -1,0 +1,333 @@
+//! Requests for assessment through the statutory pathway (MODEL.md section 3):
+//! decision to assess at a weekly panel, advice, the decision to issue,
+//! drafting, the family's comments, school consultation, the final plan.
+
+use super::metrics::{SIX_WEEKS, TWENTY_WEEKS};
+use super::{purpose, request_key, Case, Event, Simulation, Task, NOBODY};
+use crate::engine::Sampler;
+use rand::Rng;
+
+/// Where a request stands. Every request is in exactly one stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestStage {
+    /// Received; the decision whether to assess is not yet made.
+    AwaitingDecision = 0,
+    /// Assessment agreed; advice being gathered or the decision to issue pending.
+    Assessment = 1,
+    /// A plan is being drafted, commented on, consulted on or finalised.
+    Drafting = 2,
+    /// Refused at the decision to assess.
+    Refused = 3,
+    /// Withdrawn.
+    Withdrawn = 4,
+    /// Assessed, no plan issued.
+    NoPlan = 5,
+    /// Final plan issued.
+    Issued = 6,
+}
+
+impl RequestStage {
+    /// Whether the request is still open (a case someone must hold).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Self::AwaitingDecision | Self::Assessment | Self::Drafting
+        )
+    }
+}
+
+/// Which calendar-day step of drafting a request is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DraftStep {
+    Drafting,
+    FamilyComments,
+    Consultation,
+    Finalisation,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    /// Simulation day received (negative for requests open at the start).
+    pub arrival: f64,
+    pub stage: RequestStage,
+    pub holder: u32,
+    pub task: Task,
+    /// Pieces of advice still to come in.
+    pub advice_pending: u8,
+    pub draft_step: DraftStep,
+    pub exception: bool,
+    pub over_20_weeks: bool,
+}
+
+impl Simulation<'_> {
+    /// Adds a request received on day `arrival`, counted in its stage
+    /// counter by the caller's first transition.
+    pub(super) fn add_request(&mut self, arrival: f64) -> u32 {
+        let r = self.requests.len() as u32;
+        let exception = self.keyed(request_key(r), purpose::EXCEPTION, 0).unit()
+            < self.sc.requests.exception_share;
+        self.requests.push(Request {
+            arrival,
+            stage: RequestStage::AwaitingDecision,
+            holder: NOBODY,
+            task: Task::default(),
+            advice_pending: 0,
+            draft_step: DraftStep::Drafting,
+            exception,
+            over_20_weeks: false,
+        });
+        self.stocks.requests_total += 1;
+        self.stocks.awaiting_decision += 1;
+        self.queue
+            .schedule(arrival + TWENTY_WEEKS, Event::TwentyWeeks { request: r });
+        self.allocate(Case::Request(r));
+        r
+    }
+
+    fn set_stage(&mut self, r: u32, to: RequestStage) {
+        let s = &mut self.stocks;
+        let from = self.requests[r as usize].stage;
+        for (stage, delta) in [(from, -1i64), (to, 1)] {
+            let c = match stage {
+                RequestStage::AwaitingDecision => &mut s.awaiting_decision,
+                RequestStage::Assessment => &mut s.assessment,
+                RequestStage::Drafting => &mut s.drafting,
+                RequestStage::Refused => &mut s.refused,
+                RequestStage::Withdrawn => &mut s.withdrawn,
+                RequestStage::NoPlan => &mut s.no_plan,
+                RequestStage::Issued => &mut s.issued,
+            };
+            *c = (*c as i64 + delta) as u32;
+        }
+        let req = &mut self.requests[r as usize];
+        req.stage = to;
+        if !to.is_open() && req.over_20_weeks {
+            req.over_20_weeks = false;
+            self.stocks.open_over_20_weeks -= 1;
+        }
+    }
+
+    /// Draws `purpose`'s work for request `r` from its own keyed stream.
+    fn work(&self, r: u32, purpose: u64, sampler: Sampler) -> f64 {
+        sampler.sample(&mut self.keyed(request_key(r), purpose, 0))
+    }
+
+    pub(super) fn on_arrival(&mut self) {
+        let now = self.queue.now();
+        let end = self.sc.end_day();
+        if now >= end || self.p.max_rate <= 0.0 {
+            return;
+        }
+        // Thinning (Lewis and Shedler, 1979): candidate arrivals at the
+        // largest rate, each kept with probability rate(t) / max rate.
+        let day = now as usize;
+        let rate = self.p.daily_rate.get(day).copied().unwrap_or(0.0);
+        if now > 0.0 && self.arrivals.random::<f64>() * self.p.max_rate < rate {
+            let r = self.add_request(now);
+            self.rec.week.received += 1;
+            self.start_decision(r);
+        }
+        let u: f64 = self.arrivals.random();
+        let gap = -(1.0 - u).ln() / self.p.max_rate;
+        self.queue.schedule_in(gap, Event::Arrival);
+    }
+
+    pub(super) fn start_decision(&mut self, r: u32) {
+        let hours = self.work(r, purpose::DECISION_WORK, self.p.decision);
+        let deadline = self.requests[r as usize].arrival + SIX_WEEKS;
+        self.set_task(Case::Request(r), hours, deadline);
+    }
+
+    pub(super) fn request_work_done(&mut self, r: u32) {
+        let req = &self.requests[r as usize];
+        match (req.stage, req.draft_step) {
+            (RequestStage::AwaitingDecision, _) => {
+                if self.sc.panel.enabled {
+                    let day = self
+                        .sc
+                        .calendar
+                        .next_weekday(self.queue.now(), self.sc.panel.weekday);
+                    self.queue.schedule(day, Event::Panel { request: r });
+                } else {
+                    self.on_panel(r);
+                }
+            }
+            (RequestStage::Assessment, _) if req.advice_pending == u8::MAX => {
+                // The no-plan decision is done.
+                self.set_stage(r, RequestStage::NoPlan);
+                self.close_case(Case::Request(r));
+            }
+            (RequestStage::Assessment, _) => self.request_advice(r),
+            (RequestStage::Drafting, DraftStep::Drafting) => {
+                self.requests[r as usize].draft_step = DraftStep::FamilyComments;
+                self.after_delay(r, self.p.family);
+            }
+            (RequestStage::Drafting, DraftStep::Finalisation) => self.issue_plan(r),
+            _ => {}
+        }
+    }
+
+    /// The decision to assess, made at the panel (or at once without one).
+    pub(super) fn on_panel(&mut self, r: u32) {
+        let now = self.queue.now();
+        let req = &self.requests[r as usize];
+        let waited = now - req.arrival;
+        self.rec.week.decisions += 1;
+        let year = &mut self.rec.years[self.sc.calendar.financial_year_index(now)];
+        year.decisions += 1;
+        if waited <= SIX_WEEKS {
+            self.rec.week.decisions_6w += 1;
+            year.decisions_6w += 1;
+        }
+        let u = self
+            .keyed(request_key(r), purpose::DECISION_OUTCOME, 0)
+            .unit();
+        let rq = &self.sc.requests;
+        if u < rq.refused_share {
+            self.set_stage(r, RequestStage::Refused);
+            self.close_case(Case::Request(r));
+        } else if u < rq.refused_share + rq.withdrawn_share {
+            self.set_stage(r, RequestStage::Withdrawn);
+            self.close_case(Case::Request(r));
+        } else {
+            self.enter_assessment(r);
+        }
+    }
+
+    pub(super) fn enter_assessment(&mut self, r: u32) {
+        self.set_stage(r, RequestStage::Assessment);
+        let hours = self.work(r, purpose::ASSESSMENT_WORK, self.p.assessment);
+        let deadline = self.requests[r as usize].arrival + SIX_WEEKS + 14.0;
+        self.set_task(Case::Request(r), hours, deadline);
+    }
+
+    /// The caseworker asks for advice: psychologist (queued) and the
+    /// calendar-day advice of health, social care and the school.
+    fn request_advice(&mut self, r: u32) {
+        let mut k = self.keyed(request_key(r), purpose::ADVICE, 0);
+        let mut pending = 0u8;
+        for s in [self.p.health, self.p.social_care, self.p.school]
+            .into_iter()
+            .flatten()
+        {
+            let days = s.sample(&mut k);
+            self.queue.schedule_in(days, Event::AdviceIn { request: r });
+            pending += 1;
+        }
+        if self.sc.psychologists.enabled {
+            pending += 1;
+            self.request_psychologist(r);
+        }
+        self.requests[r as usize].advice_pending = pending;
+        if pending == 0 {
+            self.advice_complete(r);
+        }
+    }
+
+    pub(super) fn psychologist_hours(&self, r: u32) -> f64 {
+        self.work(r, purpose::ADVICE + 100, self.p.ep_hours)
+    }
+
+    pub(super) fn on_advice_in(&mut self, r: u32) {
+        let req = &mut self.requests[r as usize];
+        req.advice_pending -= 1;
+        if req.advice_pending == 0 {
+            self.advice_complete(r);
+        }
+    }
+
+    /// All advice is in: decide whether to issue a plan.
+    fn advice_complete(&mut self, r: u32) {
+        let arrival = self.requests[r as usize].arrival;
+        if self.keyed(request_key(r), purpose::NO_PLAN, 0).unit() < self.sc.requests.no_plan_share {
+            // Marked so the completed work is read as the no-plan decision.
+            self.requests[r as usize].advice_pending = u8::MAX;
+            let hours = self.work(r, purpose::NO_PLAN, self.p.no_plan);
+            self.set_task(Case::Request(r), hours, arrival + 16.0 * 7.0);
+        } else {
+            self.enter_drafting(r);
+        }
+    }
+
+    pub(super) fn enter_drafting(&mut self, r: u32) {
+        self.set_stage(r, RequestStage::Drafting);
+        self.requests[r as usize].draft_step = DraftStep::Drafting;
+        let hours = self.work(r, purpose::DRAFTING, self.p.drafting);
+        let deadline = self.requests[r as usize].arrival + 16.0 * 7.0;
+        self.set_task(Case::Request(r), hours, deadline);
+    }
+
+    /// Waits a calendar-day step (or moves on at once if it is switched off).
+    fn after_delay(&mut self, r: u32, step: Option<Sampler>) {
+        match step {
+            Some(s) => {
+                let instance = self.requests[r as usize].draft_step as u64;
+                let days =
+                    s.sample(&mut self.keyed(request_key(r), purpose::DRAFTING, instance + 1));
+                self.queue
+                    .schedule_in(days, Event::RequestStepOver { request: r });
+            }
+            None => self.on_request_step_over(r),
+        }
+    }
+
+    pub(super) fn on_request_step_over(&mut self, r: u32) {
+        match self.requests[r as usize].draft_step {
+            DraftStep::FamilyComments => {
+                self.requests[r as usize].draft_step = DraftStep::Consultation;
+                self.after_delay(r, self.p.consultation);
+            }
+            DraftStep::Consultation => {
+                self.requests[r as usize].draft_step = DraftStep::Finalisation;
+                let hours = self.work(r, purpose::FINALISATION, self.p.finalisation);
+                let deadline = self.requests[r as usize].arrival + TWENTY_WEEKS;
+                self.set_task(Case::Request(r), hours, deadline);
+            }
+            _ => {}
+        }
+    }
+
+    fn issue_plan(&mut self, r: u32) {
+        let now = self.queue.now();
+        let req = &self.requests[r as usize];
+        let (arrival, exception, holder) = (req.arrival, req.exception, req.holder);
+        let took = now - arrival;
+        let on_time = took <= TWENTY_WEEKS;
+        self.rec.week.issued += 1;
+        self.rec.week.issued_20w += on_time as u32;
+        let y = &mut self.rec.years[self.sc.calendar.financial_year_index(now)];
+        y.issued_all += 1;
+        y.issued_all_20w += on_time as u32;
+        y.days_to_plan += took;
+        if !exception {
+            y.issued_excl += 1;
+            y.issued_excl_20w += on_time as u32;
+        }
+        self.set_stage(r, RequestStage::Issued);
+        // The case carries on as a plan with the same caseworker.
+        let key = request_key(r);
+        let under5 = self.keyed(key, purpose::PLAN, 0).unit() < self.sc.requests.under5_share;
+        let interval = if under5 {
+            self.sc.reviews.under5_interval_days
+        } else {
+            self.sc.reviews.interval_days
+        };
+        if holder == NOBODY {
+            self.release(Case::Request(r));
+            let p = self.add_plan(key, under5, now, now + interval);
+            self.allocate(Case::Plan(p));
+        } else {
+            self.requests[r as usize].holder = NOBODY;
+            let p = self.add_plan(key, under5, now, now + interval);
+            self.plans[p as usize].holder = holder;
+        }
+    }
+
+    pub(super) fn on_twenty_weeks(&mut self, r: u32) {
+        let req = &mut self.requests[r as usize];
+        if req.stage.is_open() && !req.over_20_weeks {
+            req.over_20_weeks = true;
+            self.stocks.open_over_20_weeks += 1;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Plans in force and their annual reviews (MODEL.md section 4): the meeting
+//! at the due date, the LA decision within 4 weeks, amendments final within
+//! 12 weeks, cessation; and which reviews are overdue.
+
+use super::{purpose, Case, Event, Simulation, Task, NOBODY};
+
+/// Which step of its current review a plan is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReviewStep {
+    /// No review under way: the next falls due at `due`.
+    NotDue,
+    /// Meeting held; the LA decision is awaited.
+    Decision,
+    /// Amendments proposed; the family's representation period runs.
+    Representations,
+    /// The amended plan is being finalised.
+    Amendment,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    /// Key for keyed draws, stable across scenarios.
+    pub key: u64,
+    pub under5: bool,
+    pub ceased: bool,
+    pub holder: u32,
+    pub task: Task,
+    /// Day the next (or current) review falls due; the statutory limits of
+    /// the current review run from here, even if the meeting is late.
+    pub due: f64,
+    /// Day the plan would cease outside a review.
+    pub cease_at: f64,
+    /// Number of the current review (1 for the first), so events of an
+    /// earlier review are recognised as stale.
+    pub review: u32,
+    pub step: ReviewStep,
+    pub overdue: bool,
+}
+
+impl Simulation<'_> {
+    /// Adds a plan in force whose next review falls due on day `due`.
+    /// The caller allocates it (or hands it its request's caseworker).
+    pub(super) fn add_plan(&mut self, key: u64, under5: bool, issued: f64, due: f64) -> u32 {
+        let p = self.plans.len() as u32;
+        let u = self.keyed(key, purpose::PLAN, 1).unit();
+        let cease_at = if self.p.cease_hazard > 0.0 {
+            issued.max(0.0) - (1.0 - u).ln() / self.p.cease_hazard
+        } else {
+            f64::INFINITY
+        };
+        self.plans.push(Plan {
+            key,
+            under5,
+            ceased: false,
+            holder: NOBODY,
+            task: Task::default(),
+            due,
+            cease_at,
+            review: 0,
+            step: ReviewStep::NotDue,
+            overdue: false,
+        });
+        self.stocks.plans_in_force += 1;
+        self.stocks.plans_total += 1;
+        if issued < 0.0 {
+            self.allocate(Case::Plan(p));
+        }
+        self.schedule_next(p);
+        p
+    }
+
+    /// Schedules whichever comes first: the plan ceasing or its next review.
+    fn schedule_next(&mut self, p: u32) {
+        let plan = &self.plans[p as usize];
+        if plan.cease_at <= plan.due || !self.sc.reviews.enabled {
+            if plan.cease_at < self.sc.end_day() {
+                self.queue
+                    .schedule(plan.cease_at, Event::PlanCeases { plan: p });
+            }
+        } else if plan.due < self.sc.end_day() {
+            let review = plan.review + 1;
+            self.queue
+                .schedule(plan.due, Event::ReviewDue { plan: p, review });
+        }
+    }
+
+    pub(super) fn on_review_due(&mut self, p: u32, review: u32) {
+        let plan = &mut self.plans[p as usize];
+        if plan.ceased || plan.step != ReviewStep::NotDue || plan.review + 1 != review {
+            return;
+        }
+        plan.review = review;
+        plan.step = ReviewStep::Decision;
+        let (due, key) = (plan.due, plan.key);
+        let rv = &self.sc.reviews;
+        let limit = due + rv.decision_limit_days;
+        self.queue
+            .schedule(limit, Event::ReviewLimit { plan: p, review });
+        let hours =
+            self.p
+                .review_decision
+                .sample(&mut self.keyed(key, purpose::REVIEW, 4 * review as u64));
+        self.set_task(Case::Plan(p), hours, limit);
+    }
+
+    pub(super) fn review_work_done(&mut self, p: u32) {
+        self.clear_overdue(p);
+        let plan = &self.plans[p as usize];
+        let (key, review, due) = (plan.key, plan.review, plan.due);
+        match plan.step {
+            ReviewStep::Decision => {
+                let rv = &self.sc.reviews;
+                let u = self
+                    .keyed(key, purpose::REVIEW, 4 * review as u64 + 1)
+                    .unit();
+                if u < rv.cease_share {
+                    self.review_completed();
+                    self.cease(p);
+                } else if u < rv.cease_share + rv.amend_share {
+                    self.plans[p as usize].step = ReviewStep::Representations;
+                    let limit = due + rv.amendment_limit_days;
+                    self.queue
+                        .schedule(limit, Event::ReviewLimit { plan: p, review });
+                    match self.p.representations {
+                        Some(s) => {
+                            let days = s.sample(&mut self.keyed(
+                                key,
+                                purpose::REVIEW,
+                                4 * review as u64 + 2,
+                            ));
+                            self.queue
+                                .schedule_in(days, Event::RepresentationsOver { plan: p, review });
+                        }
+                        None => self.on_representations_over(p, review),
+                    }
+                } else {
+                    self.finish_review(p);
+                }
+            }
+            ReviewStep::Amendment => self.finish_review(p),
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_representations_over(&mut self, p: u32, review: u32) {
+        let plan = &mut self.plans[p as usize];
+        if plan.ceased || plan.review != review || plan.step != ReviewStep::Representations {
+            return;
+        }
+        plan.step = ReviewStep::Amendment;
+        let (key, due) = (plan.key, plan.due);
+        let hours = self.p.review_amendment.sample(&mut self.keyed(
+            key,
+            purpose::REVIEW,
+            4 * review as u64 + 3,
+        ));
+        self.set_task(
+            Case::Plan(p),
+            hours,
+            due + self.sc.reviews.amendment_limit_days,
+        );
+    }
+
+    /// A statutory limit of review `review` passes: if that review is still
+    /// under way at a step whose limit has passed, it is overdue.
+    pub(super) fn on_review_limit(&mut self, p: u32, review: u32) {
+        let now = self.queue.now();
+        let rv = &self.sc.reviews;
+        let plan = &mut self.plans[p as usize];
+        if plan.ceased || plan.review != review || plan.overdue {
+            return;
+        }
+        let limit = match plan.step {
+            ReviewStep::NotDue => return,
+            ReviewStep::Decision => plan.due + rv.decision_limit_days,
+            ReviewStep::Representations | ReviewStep::Amendment => {
+                plan.due + rv.amendment_limit_days
+            }
+        };
+        if now >= limit {
+            plan.overdue = true;
+            self.stocks.overdue_reviews += 1;
+            self.offer_to_backlog(Case::Plan(p));
+        }
+    }
+
+    fn clear_overdue(&mut self, p: u32) {
+        let plan = &mut self.plans[p as usize];
+        if plan.overdue {
+            plan.overdue = false;
+            self.stocks.overdue_reviews -= 1;
+        }
+    }
+
+    fn review_completed(&mut self) {
+        self.rec.week.reviews_completed += 1;
+        let y = self.sc.calendar.financial_year_index(self.queue.now());
+        self.rec.years[y].reviews_completed += 1;
+    }
+
+    /// The review is complete: the next falls due a full interval after this
+    /// one was due, unless the plan ceases first.
+    fn finish_review(&mut self, p: u32) {
+        self.review_completed();
+        let now = self.queue.now();
+        let rv = &self.sc.reviews;
+        let plan = &mut self.plans[p as usize];
+        plan.step = ReviewStep::NotDue;
+        if plan.cease_at <= now {
+            self.cease(p);
+            return;
+        }
+        plan.due += if plan.under5 {
+            rv.under5_interval_days
+        } else {
+            rv.interval_days
+        };
+        self.schedule_next(p);
+    }
+
+    pub(super) fn on_plan_ceases(&mut self, p: u32) {
+        let plan = &self.plans[p as usize];
+        if !plan.ceased && plan.step == ReviewStep::NotDue {
+            self.cease(p);
+        }
+    }
+
+    fn cease(&mut self, p: u32) {
+        self.clear_overdue(p);
+        let plan = &mut self.plans[p as usize];
+        plan.ceased = true;
+        self.stocks.plans_in_force -= 1;
+        self.stocks.plans_ceased += 1;
+        self.close_case(Case::Plan(p));
+    }
+}
