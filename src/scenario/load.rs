@@ -1,9 +1,27 @@
 //! Reading scenario files: TOML text to a validated [`Scenario`].
 //!
-//! (Stub: being written.)
+//! The text is parsed with `toml::de::DeTable::parse`, which keeps the byte
+//! span of every key and value, and converted into a small tree
+//! ([`spanned`]) that also remembers the file each value came from. A file
+//! may name a base with `extends = "base.toml"` (relative to its own
+//! folder); the base is loaded first and the two trees are merged (tables
+//! key by key, the child winning; arrays and inline tables replaced whole;
+//! `name` never inherited). The merged tree is then checked field by field
+//! ([`check`]), collecting every problem rather than stopping at the first.
+
+mod check;
+mod spanned;
 
 use super::Scenario;
+use spanned::{Loc, Node, Source, Table, Val};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Largest scenario file read, in bytes (scenario files are a few KiB).
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// Longest chain of `extends` followed.
+const MAX_EXTENDS_DEPTH: usize = 16;
 
 /// One problem found in a scenario file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,22 +52,389 @@ impl std::fmt::Display for Problem {
     }
 }
 
+impl Problem {
+    /// A problem at a place in a file.
+    pub(crate) fn at(loc: &Loc, key: &str, message: impl Into<String>) -> Problem {
+        let (line, column) = loc.src.line_col(loc.start);
+        Problem {
+            file: loc.src.path.clone(),
+            line,
+            column,
+            key: key.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file has problems; every one found is listed.
     #[error("{} problem(s) in scenario:\n{}", .0.len(), .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Problem>),
+    /// The file could not be read: missing, a directory, not a regular file,
+    /// unreadable or too large.
+    #[error("{}: cannot read scenario file: {message} (a scenario must be a readable TOML text file of at most {} bytes)", .path.display(), MAX_FILE_BYTES)]
+    Read {
+        /// The path as given.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// The file is not UTF-8 text.
+    #[error("{}:{line}:{column}: scenario file is not valid UTF-8 text (first bad byte here); save it as UTF-8", .path.display())]
+    NotUtf8 {
+        /// The path as given.
+        path: PathBuf,
+        /// 1-based line of the first bad byte.
+        line: usize,
+        /// 1-based column (in characters) of the first bad byte.
+        column: usize,
+    },
+}
+
+impl LoadError {
+    /// Every problem, for the `Invalid` case (empty otherwise).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            LoadError::Invalid(p) => p,
+            _ => &[],
+        }
+    }
 }
 
 /// Loads and validates the scenario file at `path`, following `extends`.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = read_text(path)?;
     load_str(&text, path)
 }
 
 /// Loads and validates scenario text as if read from `path` (which names the
 /// file in messages and anchors a relative `extends`).
-pub fn load_str(_text: &str, _path: &Path) -> Result<Scenario, LoadError> {
-    Ok(Scenario::default())
+pub fn load_str(text: &str, path: &Path) -> Result<Scenario, LoadError> {
+    let mut loader = Loader::default();
+    let top = Source::new(path.to_path_buf(), strip_bom(text).to_string());
+    let root = loader.load_tree(&top, 0);
+    let scenario = match root {
+        Some(root) => check::build(&root, &Loc::file_start(&top), &default_name(path), &mut loader.problems),
+        None => None,
+    };
+    match scenario {
+        Some(s) if loader.problems.is_empty() => Ok(s),
+        _ => {
+            let mut problems = loader.problems;
+            let rank = |p: &Problem| {
+                loader
+                    .files
+                    .iter()
+                    .position(|f| *f == p.file)
+                    .unwrap_or(usize::MAX)
+            };
+            problems.sort_by_key(|p| (rank(p), p.line, p.column));
+            problems.dedup();
+            if problems.is_empty() {
+                // Cannot happen (no tree means a problem was recorded), but
+                // never report failure without saying why.
+                problems.push(Problem {
+                    file: path.to_path_buf(),
+                    line: 0,
+                    column: 0,
+                    key: "(file)".into(),
+                    message: "the scenario could not be read".into(),
+                });
+            }
+            Err(LoadError::Invalid(problems))
+        }
+    }
 }
+
+/// The name a scenario takes when its top file sets none: the file stem.
+fn default_name(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem.trim().is_empty() {
+        "scenario".to_string()
+    } else {
+        stem
+    }
+}
+
+fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Why a file could not be read as text.
+enum ReadFail {
+    Read(String),
+    NotUtf8 { line: usize, column: usize },
+}
+
+fn read_text(path: &Path) -> Result<String, LoadError> {
+    read_file(path).map_err(|e| match e {
+        ReadFail::Read(message) => LoadError::Read {
+            path: path.to_path_buf(),
+            message,
+        },
+        ReadFail::NotUtf8 { line, column } => LoadError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+            column,
+        },
+    })
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn read_file(path: &Path) -> Result<String, ReadFail> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadFail::Read(io_message(&e)))?;
+    if meta.is_dir() {
+        return Err(ReadFail::Read("is a directory, not a file".into()));
+    }
+    if !meta.is_file() {
+        return Err(ReadFail::Read("is not a regular file".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadFail::Read(format!("file is {} bytes, too large", meta.len())));
+    }
+    let file = std::fs::File::open(path).map_err(|e| ReadFail::Read(io_message(&e)))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadFail::Read(io_message(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadFail::Read("file grew too large while being read".into()));
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(strip_bom(&s).to_string()),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let prefix = std::str::from_utf8(&e.as_bytes()[..good]).unwrap_or("");
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(ReadFail::NotUtf8 { line, column })
+        }
+    }
+}
+
+/// Keys allowed in each table of a scenario file (`x[]` names the items of
+/// the array of tables `x`).
+pub(crate) fn schema() -> &'static [(&'static str, &'static [&'static str])] {
+    check::SCHEMA
+}
+
+/// The identity of a file for cycle detection: its canonical path when it
+/// exists, else its absolute path.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[derive(Default)]
+struct Loader {
+    problems: Vec<Problem>,
+    /// Files read, top first (orders the problems).
+    files: Vec<PathBuf>,
+    /// The `extends` chain being followed: (identity, path as shown).
+    chain: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Loader {
+    /// Parses one file and, through its `extends`, its bases; returns the
+    /// merged tree, or `None` when this file itself cannot be parsed.
+    fn load_tree(&mut self, src: &Rc<Source>, depth: usize) -> Option<Table> {
+        self.files.push(src.path.clone());
+        let parsed = match toml::de::DeTable::parse(&src.text) {
+            Ok(t) => t,
+            Err(e) => {
+                let start = e.span().map_or(0, |s| s.start);
+                let loc = Loc {
+                    src: Rc::clone(src),
+                    start,
+                    end: start,
+                };
+                let mut p = Problem::at(&loc, "(syntax)", format!("invalid TOML: {}", one_line(e.message())));
+                if e.span().is_none() {
+                    p.line = 0;
+                    p.column = 0;
+                }
+                self.problems.push(p);
+                return None;
+            }
+        };
+        let span = parsed.span();
+        let mut table = spanned::convert_table(src, span, parsed.get_ref());
+        let Some(ext) = table.remove("extends") else {
+            return Some(table);
+        };
+        let base = self.load_base(src, &ext.node, depth);
+        // Keep `extends` in the tree so the checker knows it was allowed.
+        let mut child = table;
+        child.entries.push(ext);
+        Some(match base {
+            Some(mut base) => {
+                base.remove("name");
+                base.remove("extends");
+                merge(base, child)
+            }
+            None => child,
+        })
+    }
+
+    fn load_base(&mut self, src: &Rc<Source>, node: &Node, depth: usize) -> Option<Table> {
+        let Val::Str(rel) = &node.val else {
+            self.problems.push(Problem::at(
+                &node.loc,
+                "extends",
+                format!(
+                    "wrong type (got {}, allowed a string: the path of a base scenario file, relative to this file's folder)",
+                    node.val.describe(&node.loc)
+                ),
+            ));
+            return None;
+        };
+        if rel.trim().is_empty() {
+            self.problems.push(Problem::at(
+                &node.loc,
+                "extends",
+                "empty path (allowed: the path of a base scenario file, relative to this file's folder)",
+            ));
+            return None;
+        }
+        let dir = src.path.parent().unwrap_or(Path::new(""));
+        let base_path = dir.join(rel);
+        if self.chain.is_empty() {
+            self.chain.push((identity(&src.path), src.path.clone()));
+        }
+        let id = identity(&base_path);
+        if self.chain.iter().any(|(c, _)| *c == id) {
+            let names: Vec<String> = self
+                .chain
+                .iter()
+                .map(|(_, p)| p.display().to_string())
+                .chain(std::iter::once(base_path.display().to_string()))
+                .collect();
+            self.problems.push(Problem::at(
+                &node.loc,
+                "extends",
+                format!(
+                    "extends cycle: {} (a scenario cannot extend itself, directly or through other files)",
+                    names.join(" -> ")
+                ),
+            ));
+            return None;
+        }
+        if depth + 1 >= MAX_EXTENDS_DEPTH {
+            self.problems.push(Problem::at(
+                &node.loc,
+                "extends",
+                format!("too many levels of extends (allowed at most {MAX_EXTENDS_DEPTH})"),
+            ));
+            return None;
+        }
+        let text = match read_file(&base_path) {
+            Ok(t) => t,
+            Err(ReadFail::Read(m)) => {
+                self.problems.push(Problem::at(
+                    &node.loc,
+                    "extends",
+                    format!(
+                        "cannot read base scenario `{}`: {m} (allowed: a readable TOML file, path relative to this file's folder)",
+                        base_path.display()
+                    ),
+                ));
+                return None;
+            }
+            Err(ReadFail::NotUtf8 { line, column }) => {
+                self.problems.push(Problem::at(
+                    &node.loc,
+                    "extends",
+                    format!("base scenario `{}` is not valid UTF-8 text", base_path.display()),
+                ));
+                self.problems.push(Problem {
+                    file: base_path.clone(),
+                    line,
+                    column,
+                    key: "(file)".into(),
+                    message: "not valid UTF-8 text (first bad byte here); save it as UTF-8".into(),
+                });
+                return None;
+            }
+        };
+        self.chain.push((id, base_path.clone()));
+        let base_src = Source::new(base_path, text);
+        let tree = self.load_tree(&base_src, depth + 1);
+        self.chain.pop();
+        tree
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.trim().split('\n').map(str::trim).collect::<Vec<_>>().join("; ")
+}
+
+/// Keys that are alternatives to one another: a child that sets one of them
+/// drops the base's setting of the others.
+const ALTERNATIVES: &[(&str, &[&str])] = &[("calendar", &["horizon_weeks", "end"])];
+
+/// Deep merge: the child's value wins; tables written as `[section]` merge
+/// key by key; arrays, inline tables and distributions are replaced whole.
+fn merge(base: Table, child: Table) -> Table {
+    merge_at("", base, child)
+}
+
+fn merge_at(path: &str, mut base: Table, child: Table) -> Table {
+    for (section, keys) in ALTERNATIVES {
+        if *section == path && keys.iter().any(|k| child.contains(k)) {
+            for k in *keys {
+                base.remove(k);
+            }
+        }
+    }
+    for entry in child.entries {
+        let pos = base.entries.iter().position(|e| e.key == entry.key);
+        match pos {
+            Some(i) => {
+                let old = base.entries.remove(i);
+                let merged = match (old.node.val, entry.node.val) {
+                    (Val::Table(b), Val::Table(c)) if !c.inline && !c.contains("dist") => {
+                        let sub = if path.is_empty() {
+                            entry.key.clone()
+                        } else {
+                            format!("{path}.{}", entry.key)
+                        };
+                        let inline = c.inline;
+                        let mut t = merge_at(&sub, b, c);
+                        t.inline = inline;
+                        Val::Table(t)
+                    }
+                    (_, v) => v,
+                };
+                base.entries.insert(
+                    i,
+                    spanned::Entry {
+                        key: entry.key,
+                        key_loc: entry.key_loc,
+                        node: Node {
+                            loc: entry.node.loc,
+                            val: merged,
+                        },
+                    },
+                );
+            }
+            None => base.entries.push(entry),
+        }
+    }
+    base
+}
+
+#[cfg(test)]
+mod tests;

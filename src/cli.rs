@@ -1,0 +1,238 @@
+//! The command line: argument definitions and the three commands. This is
+//! the edge of the program: it reads files, prints, and maps failures to
+//! exit codes; the library below it does neither.
+
+use anyhow::{anyhow, Context};
+use clap::{Parser, Subcommand};
+use ehcsim::experiment::{self, RunConfig, RunError};
+use ehcsim::output::{self, ManifestInput, ScenarioSource};
+use ehcsim::scenario::{self, Scenario};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Simulate a council's EHC assessment and annual-review workload.
+#[derive(Debug, Parser)]
+#[command(name = "ehcsim", version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("EHCSIM_GIT_REVISION"), ")"))]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run replications of one or more scenarios and write the results.
+    Run(RunArgs),
+    /// Check scenario files without running them.
+    Check {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a commented scenario template listing every parameter.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "scenario.toml")]
+        path: PathBuf,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Scenario files (TOML); none runs the built-in medium county.
+    scenarios: Vec<PathBuf>,
+    /// Replications per scenario.
+    #[arg(long, short = 'n', default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    reps: u64,
+    /// Master seed: the same seed gives the same results.
+    #[arg(long, short = 's', default_value_t = 1)]
+    seed: u64,
+    /// Folder for the output files (created if missing).
+    #[arg(long, short = 'o', default_value = "ehcsim-out")]
+    out: PathBuf,
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// No progress bar and no timing line on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+/// How a command failed, which decides the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input: scenario files, arguments, an unusable output folder (2).
+    BadInput(anyhow::Error),
+    /// Stopped by Ctrl-C (130).
+    Interrupted,
+    /// Anything else (1).
+    Other(anyhow::Error),
+}
+
+impl Failure {
+    /// The process exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::BadInput(_) => 2,
+            Failure::Interrupted => 130,
+            Failure::Other(_) => 1,
+        }
+    }
+}
+
+/// Runs the parsed command.
+pub fn dispatch(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check { files } => check(&files),
+        Command::Init { path, force } => init(&path, force),
+    }
+}
+
+/// Prints to stdout, treating a closed pipe (output piped into `head`) as
+/// the reader having seen enough rather than as an error.
+fn print_out(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Other(e.into())),
+        _ => Ok(()),
+    }
+}
+
+/// Loads every scenario, collecting every file's problems before failing.
+fn load_all(files: &[PathBuf]) -> Result<Vec<(Scenario, ScenarioSource)>, Failure> {
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        match scenario::load(file) {
+            Ok(s) => {
+                let source = ScenarioSource::from_file(s.name.clone(), file)
+                    .with_context(|| format!("{}: cannot hash scenario file", file.display()))
+                    .map_err(Failure::BadInput)?;
+                loaded.push((s, source));
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::BadInput(anyhow!(errors.join("\n"))));
+    }
+    let mut names: Vec<&str> = loaded.iter().map(|(s, _)| s.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Failure::BadInput(anyhow!(
+            "two scenarios are named `{}`; give each a distinct `name` (outputs are keyed by it)",
+            w[0]
+        )));
+    }
+    Ok(loaded)
+}
+
+fn check(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut failed = Vec::new();
+    for file in files {
+        match scenario::load(file) {
+            Ok(s) => print_out(&format!("ok: {} (scenario `{}`)\n", file.display(), s.name))?,
+            Err(e) => failed.push(e.to_string()),
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::BadInput(anyhow!(failed.join("\n"))))
+    }
+}
+
+fn init(path: &Path, force: bool) -> Result<(), Failure> {
+    if path.exists() && !force {
+        return Err(Failure::BadInput(anyhow!(
+            "{} already exists; choose another path or pass --force to overwrite it",
+            path.display()
+        )));
+    }
+    output::write_atomic(path, |w| w.write_all(scenario::TEMPLATE.as_bytes()))
+        .map_err(|e| Failure::BadInput(e.into()))?;
+    print_out(&format!("wrote {}: every parameter with its default; edit and run `ehcsim run {}`\n", path.display(), path.display()))
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    let (scenarios, sources): (Vec<Scenario>, Vec<ScenarioSource>) = if args.scenarios.is_empty() {
+        let s = Scenario::default();
+        if !args.quiet {
+            eprintln!("no scenario given: running the built-in medium county (`ehcsim init` writes it out to edit)");
+        }
+        let source = ScenarioSource::built_in(s.name.clone());
+        (vec![s], vec![source])
+    } else {
+        load_all(&args.scenarios)?.into_iter().unzip()
+    };
+    // A bad output folder should fail now, not after a long run.
+    output::prepare_dir(&args.out).map_err(|e| Failure::BadInput(e.into()))?;
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = Arc::clone(&cancel);
+        // Without a handler Ctrl-C still stops the program, just less politely.
+        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
+    }
+
+    let total = args.reps * scenarios.len() as u64;
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} replications, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let shown = AtomicBool::new(false);
+    let progress = |done: u64| {
+        // Only runs longer than a second earn a bar; indicatif hides it by
+        // itself when stderr is not a terminal.
+        if !args.quiet && started.elapsed() > Duration::from_secs(1) && !shown.swap(true, Ordering::Relaxed) {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        bar.set_position(done);
+    };
+    let config = RunConfig { master_seed: args.seed, replications: args.reps, threads: args.threads.map(usize::from) };
+    let results = experiment::run(&scenarios, &config, &progress, &cancel);
+    bar.finish_and_clear();
+    let results = match results {
+        Ok(r) => r,
+        Err(RunError::Cancelled) => {
+            eprintln!("interrupted: stopped before the run finished; no output files were written or changed");
+            return Err(Failure::Interrupted);
+        }
+        Err(e) => return Err(Failure::Other(e.into())),
+    };
+    if !args.quiet {
+        let threads = args.threads.map_or(rayon::current_num_threads(), usize::from);
+        eprintln!(
+            "simulated {:.1} million events in {:.2} s: {:.1} million events per second on {} thread(s)",
+            results.events as f64 / 1e6,
+            results.elapsed.as_secs_f64(),
+            results.events_per_second() / 1e6,
+            threads
+        );
+    }
+    let input = ManifestInput { command_line: std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect(), scenarios: sources };
+    let written = output::write_all(&args.out, &results, &input).map_err(|e| Failure::Other(e.into()))?;
+    print_out(&output::summary_table(&results, &scenarios))?;
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    print_out(&format!("\nwrote {}\n", names.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

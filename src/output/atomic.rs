@@ -1,0 +1,313 @@
+//! Atomic file writing and output-folder checks.
+//!
+//! Every output file is written to a temporary file in its own folder
+//! (`.weekly.csv.XXXXXX.tmp`), flushed and synced, and only then renamed over
+//! the final name. A rename within one folder is atomic, so a reader, a
+//! failure or a kill midway sees either the earlier complete file or the new
+//! complete file, never a partial one. A temporary file left by a kill keeps
+//! its dot-name and never takes a final name.
+
+use super::OutputError;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use tempfile::NamedTempFile;
+
+/// A file being written, not yet under its final name.
+///
+/// Write with [`AtomicFile::writer`], then [`AtomicFile::commit`]. Dropping
+/// it without committing deletes the temporary file and leaves whatever was
+/// under the final name untouched.
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    temp: BufWriter<NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`: creates a temporary file beside it.
+    pub fn create(path: &Path) -> Result<Self, OutputError> {
+        let dir = parent_dir(path);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".to_string());
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        #[cfg(unix)]
+        {
+            // tempfile's default 0600 would make outputs private to the
+            // user; ask for 0666 and let the umask decide, as `File::create`
+            // does.
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder
+            .tempfile_in(dir)
+            .map_err(|source| OutputError::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            temp: BufWriter::new(temp),
+        })
+    }
+
+    /// The final name.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where to write the contents (buffered).
+    pub fn writer(&mut self) -> &mut dyn Write {
+        &mut self.temp
+    }
+
+    /// Flushes and syncs the contents, still under the temporary name. After
+    /// this only the rename in [`AtomicFile::commit`] is left.
+    fn finish(&mut self) -> Result<(), OutputError> {
+        self.temp
+            .flush()
+            .and_then(|()| self.temp.get_ref().as_file().sync_all())
+            .map_err(|source| OutputError::Write {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    /// Flushes, syncs and renames the file into place, replacing any earlier
+    /// file of the same name.
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        self.finish()?;
+        self.persist()
+    }
+
+    /// Renames a finished file into place.
+    fn persist(self) -> Result<PathBuf, OutputError> {
+        let AtomicFile { path, temp } = self;
+        let temp = temp.into_inner().map_err(|e| OutputError::Write {
+            path: path.clone(),
+            source: e.into_error(),
+        })?;
+        temp.persist(&path).map_err(|e| OutputError::Write {
+            path: path.clone(),
+            source: e.error,
+        })?;
+        sync_dir(parent_dir(&path));
+        Ok(path)
+    }
+}
+
+/// Writes `path` atomically with the contents produced by `write`. If
+/// `write` fails, nothing under `path` changes.
+pub fn write_atomic<F>(path: &Path, write: F) -> Result<PathBuf, OutputError>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let mut file = AtomicFile::create(path)?;
+    write(file.writer()).map_err(|source| OutputError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    file.commit()
+}
+
+/// A writer of one file's contents, for [`write_atomic_group`].
+pub type Contents<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + 'a>;
+
+/// Writes several files so that either all are renamed into place or, if
+/// any fails to be written, none is: every file is written, flushed and
+/// synced under a temporary name first, and only then are they renamed, in
+/// the order given. Returns the final paths in that order.
+///
+/// Only a failure of the renames themselves (which write no data) can leave
+/// some files new and some old.
+pub fn write_atomic_group(
+    files: Vec<(PathBuf, Contents<'_>)>,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, write) in files {
+        let mut file = AtomicFile::create(&path)?;
+        write(file.writer()).map_err(|source| OutputError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        file.finish()?;
+        staged.push(file);
+    }
+    staged.into_iter().map(AtomicFile::persist).collect()
+}
+
+/// Makes sure `dir` is a folder that outputs can be written to: creates it
+/// (and its parents) if missing, then proves it writable by creating and
+/// removing a temporary file. Call it before a long run, so that a bad
+/// output folder fails in milliseconds.
+pub fn prepare_dir(dir: &Path) -> Result<(), OutputError> {
+    match fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => {
+            return Err(OutputError::NotADirectory {
+                path: dir.to_path_buf(),
+            })
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(dir).map_err(|source| OutputError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        Err(source) => {
+            return Err(OutputError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
+    }
+    let probe = tempfile::Builder::new()
+        .prefix(".ehcsim-write-check.")
+        .tempfile_in(dir)
+        .map_err(|source| OutputError::NotWritable {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    probe.close().map_err(|source| OutputError::NotWritable {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// The folder holding `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Syncs a folder so a rename in it survives a power cut. Best effort:
+/// not every platform or file system allows opening a folder.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn writes_and_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        write_atomic(&path, |w| w.write_all(b"one\n")).unwrap();
+        write_atomic(&path, |w| w.write_all(b"two\n")).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "two\n");
+        assert_eq!(entries(dir.path()), ["a.csv"]);
+    }
+
+    #[test]
+    fn failure_midway_keeps_the_earlier_file_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        fs::write(&path, "good\n").unwrap();
+        // Enough to overflow the BufWriter, so partial bytes reach the disk.
+        let big = vec![b'x'; 100_000];
+        let err = write_atomic(&path, |w| {
+            w.write_all(&big)?;
+            Err(io::Error::other("injected failure"))
+        })
+        .unwrap_err();
+        assert!(matches!(&err, OutputError::Write { path: p, .. } if *p == path));
+        assert!(err.to_string().contains("a.csv"));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "good\n");
+        assert_eq!(entries(dir.path()), ["a.csv"]);
+    }
+
+    #[test]
+    fn group_writes_nothing_if_any_file_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.csv");
+        fs::write(&a, "old a\n").unwrap();
+        fs::write(&b, "old b\n").unwrap();
+        let files: Vec<(PathBuf, Contents)> = vec![
+            (a.clone(), Box::new(|w| w.write_all(b"new a\n"))),
+            (
+                b.clone(),
+                Box::new(|w| {
+                    w.write_all(b"new b, half")?;
+                    Err(io::Error::other("injected failure"))
+                }),
+            ),
+        ];
+        let err = write_atomic_group(files).unwrap_err();
+        assert!(err.to_string().contains("b.csv"), "{err}");
+        assert_eq!(fs::read_to_string(&a).unwrap(), "old a\n");
+        assert_eq!(fs::read_to_string(&b).unwrap(), "old b\n");
+        assert_eq!(entries(dir.path()), ["a.csv", "b.csv"]);
+
+        let files: Vec<(PathBuf, Contents)> = vec![
+            (a.clone(), Box::new(|w| w.write_all(b"new a\n"))),
+            (b.clone(), Box::new(|w| w.write_all(b"new b\n"))),
+        ];
+        assert_eq!(write_atomic_group(files).unwrap(), [a.clone(), b.clone()]);
+        assert_eq!(fs::read_to_string(&a).unwrap(), "new a\n");
+        assert_eq!(fs::read_to_string(&b).unwrap(), "new b\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_not_private_to_the_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        write_atomic(&path, |w| w.write_all(b"x")).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("b.csv");
+        fs::write(&plain, "x").unwrap();
+        let plain_mode = fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, plain_mode);
+    }
+
+    #[test]
+    fn prepare_dir_creates_missing_parents() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("x").join("y");
+        prepare_dir(&out).unwrap();
+        assert!(out.is_dir());
+        assert!(entries(&out).is_empty(), "probe file left behind");
+        prepare_dir(&out).unwrap();
+    }
+
+    #[test]
+    fn prepare_dir_on_a_file_fails_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("results.csv");
+        fs::write(&file, "x").unwrap();
+        let err = prepare_dir(&file).unwrap_err();
+        assert!(matches!(err, OutputError::NotADirectory { .. }));
+        let msg = err.to_string();
+        assert!(
+            msg.contains("results.csv") && msg.contains("not a folder"),
+            "{msg}"
+        );
+        // A folder below a file cannot be created either.
+        let err = prepare_dir(&file.join("sub")).unwrap_err();
+        assert!(err.to_string().contains("sub"), "{err}");
+    }
+}
