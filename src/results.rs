@@ -226,8 +226,14 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
         n => {
             let h = (n - 1) as f64 * p;
             let lo = h.floor() as usize;
+            let frac = h - lo as f64;
+            if frac == 0.0 {
+                // Exactly on an order statistic; interpolating would give
+                // 0 * infinity when the next value is "never".
+                return sorted[lo];
+            }
             let hi = (lo + 1).min(n - 1);
-            let v = sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]);
+            let v = sorted[lo] + frac * (sorted[hi] - sorted[lo]);
             // Round away the last bits of interpolation noise.
             (v * 1e9).round() / 1e9
         }
@@ -381,6 +387,9 @@ mod tests {
         let st = Stats::of(&vals, false, &mut s);
         assert_eq!(st.mean, Some(2.0));
         assert_eq!(st.p50, Some(2.0));
+        // A median exactly on a number followed by "never" is that number.
+        let st = Stats::of(&[Some(40.0), None, Some(50.0)], true, &mut s);
+        assert_eq!(st.p50, Some(50.0));
     }
 
     #[test]

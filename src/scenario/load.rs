@@ -14,6 +14,7 @@ mod spanned;
 
 use super::Scenario;
 use spanned::{Loc, Node, Source, Table, Val};
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -116,7 +117,12 @@ pub fn load_str(text: &str, path: &Path) -> Result<Scenario, LoadError> {
     let top = Source::new(path.to_path_buf(), strip_bom(text).to_string());
     let root = loader.load_tree(&top, 0);
     let scenario = match root {
-        Some(root) => check::build(&root, &Loc::file_start(&top), &default_name(path), &mut loader.problems),
+        Some(root) => check::build(
+            &root,
+            &Loc::file_start(&top),
+            &default_name(path),
+            &mut loader.problems,
+        ),
         None => None,
     };
     match scenario {
@@ -202,7 +208,10 @@ fn read_file(path: &Path) -> Result<String, ReadFail> {
         return Err(ReadFail::Read("is not a regular file".into()));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(ReadFail::Read(format!("file is {} bytes, too large", meta.len())));
+        return Err(ReadFail::Read(format!(
+            "file is {} bytes, too large",
+            meta.len()
+        )));
     }
     let file = std::fs::File::open(path).map_err(|e| ReadFail::Read(io_message(&e)))?;
     let mut bytes = Vec::new();
@@ -210,7 +219,9 @@ fn read_file(path: &Path) -> Result<String, ReadFail> {
         .read_to_end(&mut bytes)
         .map_err(|e| ReadFail::Read(io_message(&e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadFail::Read("file grew too large while being read".into()));
+        return Err(ReadFail::Read(
+            "file grew too large while being read".into(),
+        ));
     }
     match String::from_utf8(bytes) {
         Ok(s) => Ok(strip_bom(&s).to_string()),
@@ -226,6 +237,7 @@ fn read_file(path: &Path) -> Result<String, ReadFail> {
 
 /// Keys allowed in each table of a scenario file (`x[]` names the items of
 /// the array of tables `x`).
+#[cfg(test)]
 pub(crate) fn schema() -> &'static [(&'static str, &'static [&'static str])] {
     check::SCHEMA
 }
@@ -261,7 +273,11 @@ impl Loader {
                     start,
                     end: start,
                 };
-                let mut p = Problem::at(&loc, "(syntax)", format!("invalid TOML: {}", one_line(e.message())));
+                let mut p = Problem::at(
+                    &loc,
+                    "(syntax)",
+                    format!("invalid TOML: {}", one_line(e.message())),
+                );
                 if e.span().is_none() {
                     p.line = 0;
                     p.column = 0;
@@ -357,7 +373,10 @@ impl Loader {
                 self.problems.push(Problem::at(
                     &node.loc,
                     "extends",
-                    format!("base scenario `{}` is not valid UTF-8 text", base_path.display()),
+                    format!(
+                        "base scenario `{}` is not valid UTF-8 text",
+                        base_path.display()
+                    ),
                 ));
                 self.problems.push(Problem {
                     file: base_path.clone(),
@@ -378,7 +397,11 @@ impl Loader {
 }
 
 fn one_line(s: &str) -> String {
-    s.trim().split('\n').map(str::trim).collect::<Vec<_>>().join("; ")
+    s.trim()
+        .split('\n')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Keys that are alternatives to one another: a child that sets one of them
@@ -399,41 +422,47 @@ fn merge_at(path: &str, mut base: Table, child: Table) -> Table {
             }
         }
     }
+    // The merged table keeps the base's order, with new keys at the end;
+    // the index keeps merging linear in the number of keys.
+    let inline = base.inline;
+    let mut out: Vec<Option<spanned::Entry>> = base.entries.into_iter().map(Some).collect();
+    let mut index: HashMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.as_ref().map(|e| (e.key.clone(), i)))
+        .collect();
     for entry in child.entries {
-        let pos = base.entries.iter().position(|e| e.key == entry.key);
-        match pos {
-            Some(i) => {
-                let old = base.entries.remove(i);
-                let merged = match (old.node.val, entry.node.val) {
-                    (Val::Table(b), Val::Table(c)) if !c.inline && !c.contains("dist") => {
-                        let sub = if path.is_empty() {
-                            entry.key.clone()
-                        } else {
-                            format!("{path}.{}", entry.key)
-                        };
-                        let inline = c.inline;
-                        let mut t = merge_at(&sub, b, c);
-                        t.inline = inline;
-                        Val::Table(t)
-                    }
-                    (_, v) => v,
+        let slot = index.get(&entry.key).and_then(|&i| out.get_mut(i));
+        let Some(slot) = slot else {
+            index.insert(entry.key.clone(), out.len());
+            out.push(Some(entry));
+            continue;
+        };
+        let old = slot.take().map(|o| o.node.val);
+        let merged = match (old, entry.node.val) {
+            (Some(Val::Table(b)), Val::Table(c)) if !c.inline && !c.contains("dist") => {
+                let sub = if path.is_empty() {
+                    entry.key.clone()
+                } else {
+                    format!("{path}.{}", entry.key)
                 };
-                base.entries.insert(
-                    i,
-                    spanned::Entry {
-                        key: entry.key,
-                        key_loc: entry.key_loc,
-                        node: Node {
-                            loc: entry.node.loc,
-                            val: merged,
-                        },
-                    },
-                );
+                Val::Table(merge_at(&sub, b, c))
             }
-            None => base.entries.push(entry),
-        }
+            (_, v) => v,
+        };
+        *slot = Some(spanned::Entry {
+            key: entry.key,
+            key_loc: entry.key_loc,
+            node: Node {
+                loc: entry.node.loc,
+                val: merged,
+            },
+        });
     }
-    base
+    Table {
+        entries: out.into_iter().flatten().collect(),
+        inline,
+    }
 }
 
 #[cfg(test)]

@@ -221,8 +221,10 @@ mod tests {
             Err(e) => panic!("template does not load:\n{e}"),
         };
         assert_eq!(s.name, "my-scenario");
-        let mut want = Scenario::default();
-        want.name = s.name.clone();
+        let want = Scenario {
+            name: s.name.clone(),
+            ..Scenario::default()
+        };
         assert_eq!(s, want);
     }
 

@@ -35,6 +35,8 @@ const MAX_OPEN_ENTRIES: usize = 100;
 /// Most characters in a name and in a description.
 const MAX_NAME_CHARS: usize = 100;
 const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// Most problems listed; the rest are counted.
+const MAX_PROBLEMS: usize = 200;
 /// Years a date may fall in.
 const MIN_YEAR: i32 = 1900;
 const MAX_YEAR: i32 = 2200;
@@ -192,8 +194,8 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -295,20 +297,37 @@ struct Ck<'a> {
     locs: HashMap<String, Loc>,
     /// The start of the top file, for problems with no better place.
     fallback: Loc,
+    /// Problems found beyond [`MAX_PROBLEMS`].
+    dropped: usize,
 }
 
 impl Ck<'_> {
     fn report(&mut self, loc: &Loc, key: &str, message: impl Into<String>) {
         self.bad.insert(key.to_string());
-        self.out.push(Problem::at(loc, key, message));
+        if self.out.len() >= MAX_PROBLEMS {
+            self.dropped += 1;
+        } else {
+            self.out.push(Problem::at(loc, key, message));
+        }
     }
 
     fn wrong_type(&mut self, node: &Node, key: &str, allowed: &str) {
         let got = node.val.describe(&node.loc);
+        let hint = match &node.val {
+            Val::Str(s) if allowed.contains("number") && s.trim().parse::<f64>().is_ok() => {
+                "; write numbers without quotes"
+            }
+            Val::Str(s)
+                if allowed.contains("true or false") && ["true", "false"].contains(&s.trim()) =>
+            {
+                "; write true and false without quotes"
+            }
+            _ => "",
+        };
         self.report(
             &node.loc,
             key,
-            format!("wrong type (got {got}, allowed {allowed})"),
+            format!("wrong type (got {got}, allowed {allowed}){hint}"),
         );
     }
 
@@ -337,6 +356,11 @@ impl Ck<'_> {
                 continue;
             }
             let key = join(path, &e.key);
+            if self.out.len() >= MAX_PROBLEMS {
+                // Only counted: skip the work of a message.
+                self.report(&e.key_loc, &key, "");
+                continue;
+            }
             let hint = match suggest(&e.key, allowed) {
                 Some(s) => format!("; did you mean `{s}`?"),
                 None => match elsewhere(&e.key, schema) {
@@ -448,7 +472,11 @@ impl Ck<'_> {
 
     fn text_node(&mut self, node: &Node, key: &str, max_chars: usize) -> Option<String> {
         let Val::Str(s) = &node.val else {
-            self.wrong_type(node, key, &format!("a string of at most {max_chars} characters"));
+            self.wrong_type(
+                node,
+                key,
+                &format!("a string of at most {max_chars} characters"),
+            );
             return None;
         };
         let n = s.chars().count();
@@ -527,7 +555,9 @@ impl Ck<'_> {
         let allowed = "a date such as 2026-04-01 (a TOML date, or a string \"YYYY-MM-DD\")";
         let ymd = match &node.val {
             Val::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
-                (Some(d), None, None) => Some((i32::from(d.year), u32::from(d.month), u32::from(d.day))),
+                (Some(d), None, None) => {
+                    Some((i32::from(d.year), u32::from(d.month), u32::from(d.day)))
+                }
                 _ => {
                     self.wrong_type(node, key, &format!("{allowed}, without a time"));
                     return None;
@@ -684,8 +714,14 @@ impl Ck<'_> {
         Some(match *name {
             "fixed" => Dist::Fixed(v(0)),
             "exponential" => Dist::Exponential { mean: v(0) },
-            "gamma" => Dist::Gamma { mean: v(0), cv: v(1) },
-            "lognormal" => Dist::LogNormal { mean: v(0), cv: v(1) },
+            "gamma" => Dist::Gamma {
+                mean: v(0),
+                cv: v(1),
+            },
+            "lognormal" => Dist::LogNormal {
+                mean: v(0),
+                cv: v(1),
+            },
             "triangular" => Dist::Triangular {
                 min: v(0),
                 mode: v(1),
@@ -721,7 +757,12 @@ impl Ck<'_> {
     }
 
     /// An array of staff groups (`[[caseworkers.groups]]`, `[[backlog_team]]`).
-    fn staff_groups(&mut self, node: &Node, key: &str, default_name: &str) -> Option<Vec<StaffGroup>> {
+    fn staff_groups(
+        &mut self,
+        node: &Node,
+        key: &str,
+        default_name: &str,
+    ) -> Option<Vec<StaffGroup>> {
         let header = format!("an array of tables, each written [[{key}]]");
         let Val::Array(items) = &node.val else {
             self.wrong_type(node, key, &header);
@@ -895,17 +936,27 @@ fn parse_ymd(s: &str) -> Option<(i32, u32, u32)> {
             None
         }
     };
-    Some((i32::try_from(digits(0..4)?).ok()?, digits(5..7)?, digits(8..10)?))
+    Some((
+        i32::try_from(digits(0..4)?).ok()?,
+        digits(5..7)?,
+        digits(8..10)?,
+    ))
 }
 
 /// Checks the merged tree and builds the scenario; every problem found is
 /// appended to `out`. The scenario is meaningful only if none was.
-pub(crate) fn build(root: &Table, top: &Loc, default_name: &str, out: &mut Vec<Problem>) -> Option<Scenario> {
+pub(crate) fn build(
+    root: &Table,
+    top: &Loc,
+    default_name: &str,
+    out: &mut Vec<Problem>,
+) -> Option<Scenario> {
     let mut ck = Ck {
         out,
         bad: HashSet::new(),
         locs: HashMap::new(),
         fallback: top.clone(),
+        dropped: 0,
     };
     let mut s = Scenario::default();
     ck.unknown_keys(root, "", "");
@@ -916,7 +967,10 @@ pub(crate) fn build(root: &Table, top: &Loc, default_name: &str, out: &mut Vec<P
     }
     .unwrap_or_else(|| default_name.to_string());
     if let Some((n, full)) = ck.get(root, "", "description") {
-        set(&mut s.description, ck.text_node(n, &full, MAX_DESCRIPTION_CHARS));
+        set(
+            &mut s.description,
+            ck.text_node(n, &full, MAX_DESCRIPTION_CHARS),
+        );
     }
 
     calendar(&mut ck, root, &mut s);
@@ -933,42 +987,84 @@ pub(crate) fn build(root: &Table, top: &Loc, default_name: &str, out: &mut Vec<P
             ("saturday", Weekday::Sat),
             ("sunday", Weekday::Sun),
         ];
-        set(&mut s.panel.weekday, ck.choice(t, "panel", "weekday", &days));
+        set(
+            &mut s.panel.weekday,
+            ck.choice(t, "panel", "weekday", &days),
+        );
     }
 
     if let Some(t) = ck.section(root, "work") {
         let p = "work";
         let h = "hours";
         let w = &mut s.work;
-        set(&mut w.decision, ck.dist(t, p, "decision", h, MAX_TASK_HOURS));
-        set(&mut w.assessment, ck.dist(t, p, "assessment", h, MAX_TASK_HOURS));
+        set(
+            &mut w.decision,
+            ck.dist(t, p, "decision", h, MAX_TASK_HOURS),
+        );
+        set(
+            &mut w.assessment,
+            ck.dist(t, p, "assessment", h, MAX_TASK_HOURS),
+        );
         set(&mut w.no_plan, ck.dist(t, p, "no_plan", h, MAX_TASK_HOURS));
-        set(&mut w.drafting, ck.dist(t, p, "drafting", h, MAX_TASK_HOURS));
-        set(&mut w.finalisation, ck.dist(t, p, "finalisation", h, MAX_TASK_HOURS));
-        set(&mut w.review_decision, ck.dist(t, p, "review_decision", h, MAX_TASK_HOURS));
-        set(&mut w.review_amendment, ck.dist(t, p, "review_amendment", h, MAX_TASK_HOURS));
+        set(
+            &mut w.drafting,
+            ck.dist(t, p, "drafting", h, MAX_TASK_HOURS),
+        );
+        set(
+            &mut w.finalisation,
+            ck.dist(t, p, "finalisation", h, MAX_TASK_HOURS),
+        );
+        set(
+            &mut w.review_decision,
+            ck.dist(t, p, "review_decision", h, MAX_TASK_HOURS),
+        );
+        set(
+            &mut w.review_amendment,
+            ck.dist(t, p, "review_amendment", h, MAX_TASK_HOURS),
+        );
         let r = R(B::Incl(0.0), B::Incl(MAX_HOURS_PER_YEAR));
-        set(&mut w.contact_hours_per_case_per_year, ck.num(t, p, "contact_hours_per_case_per_year", r));
+        set(
+            &mut w.contact_hours_per_case_per_year,
+            ck.num(t, p, "contact_hours_per_case_per_year", r),
+        );
     }
 
     if let Some(t) = ck.section(root, "delays") {
         let p = "delays";
         let d = &mut s.delays;
         set(&mut d.health_advice, ck.delay(t, p, "health_advice"));
-        set(&mut d.social_care_advice, ck.delay(t, p, "social_care_advice"));
+        set(
+            &mut d.social_care_advice,
+            ck.delay(t, p, "social_care_advice"),
+        );
         set(&mut d.school_advice, ck.delay(t, p, "school_advice"));
         set(&mut d.family_comments, ck.delay(t, p, "family_comments"));
-        set(&mut d.school_consultation, ck.delay(t, p, "school_consultation"));
-        set(&mut d.amendment_representations, ck.delay(t, p, "amendment_representations"));
+        set(
+            &mut d.school_consultation,
+            ck.delay(t, p, "school_consultation"),
+        );
+        set(
+            &mut d.amendment_representations,
+            ck.delay(t, p, "amendment_representations"),
+        );
     }
 
     if let Some(t) = ck.section(root, "psychologists") {
         let p = "psychologists";
         let e = &mut s.psychologists;
         set(&mut e.enabled, ck.boolean(t, p, "enabled"));
-        set(&mut e.fte, ck.num(t, p, "fte", R(B::Incl(0.0), B::Incl(MAX_GROUP_FTE))));
-        set(&mut e.hours_per_fte_year, ck.num(t, p, "hours_per_fte_year", HOURS_PER_YEAR));
-        set(&mut e.hours_per_advice, ck.dist(t, p, "hours_per_advice", "hours", MAX_TASK_HOURS));
+        set(
+            &mut e.fte,
+            ck.num(t, p, "fte", R(B::Incl(0.0), B::Incl(MAX_GROUP_FTE))),
+        );
+        set(
+            &mut e.hours_per_fte_year,
+            ck.num(t, p, "hours_per_fte_year", HOURS_PER_YEAR),
+        );
+        set(
+            &mut e.hours_per_advice,
+            ck.dist(t, p, "hours_per_advice", "hours", MAX_TASK_HOURS),
+        );
     }
 
     if let Some(t) = ck.section(root, "reviews") {
@@ -977,24 +1073,42 @@ pub(crate) fn build(root: &Table, top: &Loc, default_name: &str, out: &mut Vec<P
         let interval = R(B::Incl(MIN_REVIEW_INTERVAL_DAYS), B::Incl(MAX_DAYS));
         let limit = R(B::Incl(0.0), B::Incl(MAX_DAYS));
         set(&mut r.enabled, ck.boolean(t, p, "enabled"));
-        set(&mut r.interval_days, ck.num(t, p, "interval_days", interval));
-        set(&mut r.under5_interval_days, ck.num(t, p, "under5_interval_days", interval));
-        set(&mut r.decision_limit_days, ck.num(t, p, "decision_limit_days", limit));
-        set(&mut r.amendment_limit_days, ck.num(t, p, "amendment_limit_days", limit));
+        set(
+            &mut r.interval_days,
+            ck.num(t, p, "interval_days", interval),
+        );
+        set(
+            &mut r.under5_interval_days,
+            ck.num(t, p, "under5_interval_days", interval),
+        );
+        set(
+            &mut r.decision_limit_days,
+            ck.num(t, p, "decision_limit_days", limit),
+        );
+        set(
+            &mut r.amendment_limit_days,
+            ck.num(t, p, "amendment_limit_days", limit),
+        );
         set(&mut r.amend_share, ck.num(t, p, "amend_share", SHARE));
         set(&mut r.cease_share, ck.num(t, p, "cease_share", SHARE));
     }
 
     if let Some(t) = ck.section(root, "cessation") {
         let r = R(B::Incl(0.0), B::Excl(1.0));
-        set(&mut s.cessation.per_year, ck.num(t, "cessation", "per_year", r));
+        set(
+            &mut s.cessation.per_year,
+            ck.num(t, "cessation", "per_year", r),
+        );
     }
 
     if let Some(t) = ck.section(root, "caseworkers") {
         let p = "caseworkers";
         let c = &mut s.caseworkers;
         set(&mut c.cap, ck.u32(t, p, "cap", 1, MAX_CAP));
-        set(&mut c.hours_per_fte_year, ck.num(t, p, "hours_per_fte_year", HOURS_PER_YEAR));
+        set(
+            &mut c.hours_per_fte_year,
+            ck.num(t, p, "hours_per_fte_year", HOURS_PER_YEAR),
+        );
         let priorities = [
             ("earliest_deadline", Priority::EarliestDeadline),
             ("first_come_first_served", Priority::FirstComeFirstServed),
@@ -1008,21 +1122,45 @@ pub(crate) fn build(root: &Table, top: &Loc, default_name: &str, out: &mut Vec<P
     }
 
     if let Some((node, full)) = ck.get(root, "", "backlog_team") {
-        set(&mut s.backlog_team, ck.staff_groups(node, &full, "backlog team"));
+        set(
+            &mut s.backlog_team,
+            ck.staff_groups(node, &full, "backlog team"),
+        );
     }
 
     if let Some(t) = ck.section(root, "initial") {
         let p = "initial";
         let i = &mut s.initial;
-        set(&mut i.plans_in_force, ck.u32(t, p, "plans_in_force", 0, MAX_INITIAL_PLANS));
-        set(&mut i.overdue_reviews, ck.u32(t, p, "overdue_reviews", 0, MAX_INITIAL_PLANS));
-        set(&mut i.overdue_age_days, ck.dist(t, p, "overdue_age_days", "days", MAX_DAYS));
+        set(
+            &mut i.plans_in_force,
+            ck.u32(t, p, "plans_in_force", 0, MAX_INITIAL_PLANS),
+        );
+        set(
+            &mut i.overdue_reviews,
+            ck.u32(t, p, "overdue_reviews", 0, MAX_INITIAL_PLANS),
+        );
+        set(
+            &mut i.overdue_age_days,
+            ck.dist(t, p, "overdue_age_days", "days", MAX_DAYS),
+        );
         if let Some((node, full)) = ck.get(t, p, "open_requests") {
             set(&mut i.open_requests, ck.open_requests(node, &full));
         }
     }
 
     cross_checks(&mut ck, &s);
+    if ck.dropped > 0 {
+        let (file, n) = (top.src.path.clone(), ck.dropped);
+        ck.out.push(Problem {
+            file,
+            line: 0,
+            column: 0,
+            key: "(more)".into(),
+            message: format!(
+                "{n} more problem(s) not listed (at most {MAX_PROBLEMS} are); fix these first"
+            ),
+        });
+    }
     Some(s)
 }
 
@@ -1066,7 +1204,10 @@ fn calendar(ck: &mut Ck<'_>, root: &Table, s: &mut Scenario) {
             }
         }
     }
-    set(&mut s.backlog_cleared_at, ck.u32(t, p, "backlog_cleared_at", 0, MAX_INITIAL_PLANS));
+    set(
+        &mut s.backlog_cleared_at,
+        ck.u32(t, p, "backlog_cleared_at", 0, MAX_INITIAL_PLANS),
+    );
 }
 
 fn requests(ck: &mut Ck<'_>, root: &Table, s: &mut Scenario) {
@@ -1079,14 +1220,23 @@ fn requests(ck: &mut Ck<'_>, root: &Table, s: &mut Scenario) {
     let per_year = R(B::Incl(0.0), B::Incl(MAX_REQUESTS_PER_YEAR));
     set(&mut r.per_year, ck.num(t, p, "per_year", per_year));
     let growth = R(B::Incl(-0.5), B::Incl(1.0));
-    set(&mut r.growth_per_year, ck.num(t, p, "growth_per_year", growth));
+    set(
+        &mut r.growth_per_year,
+        ck.num(t, p, "growth_per_year", growth),
+    );
     if let Some((node, full)) = ck.get(t, p, "monthly_profile") {
         set(&mut r.monthly_profile, monthly_profile(ck, node, &full));
     }
     set(&mut r.refused_share, ck.num(t, p, "refused_share", SHARE));
-    set(&mut r.withdrawn_share, ck.num(t, p, "withdrawn_share", SHARE));
+    set(
+        &mut r.withdrawn_share,
+        ck.num(t, p, "withdrawn_share", SHARE),
+    );
     set(&mut r.no_plan_share, ck.num(t, p, "no_plan_share", SHARE));
-    set(&mut r.exception_share, ck.num(t, p, "exception_share", SHARE));
+    set(
+        &mut r.exception_share,
+        ck.num(t, p, "exception_share", SHARE),
+    );
     set(&mut r.under5_share, ck.num(t, p, "under5_share", SHARE));
 }
 
@@ -1100,7 +1250,10 @@ fn monthly_profile(ck: &mut Ck<'_>, node: &Node, key: &str) -> Option<[f64; 12]>
         ck.report(
             &node.loc,
             key,
-            format!("wrong length (got {} numbers, allowed {allowed})", items.len()),
+            format!(
+                "wrong length (got {} numbers, allowed {allowed})",
+                items.len()
+            ),
         );
         return None;
     }
@@ -1166,8 +1319,14 @@ fn cross_checks(ck: &mut Ck<'_>, s: &Scenario) {
         );
     }
 
-    let keys = ["reviews.amendment_limit_days", "reviews.decision_limit_days"];
-    let (d, a) = (s.reviews.decision_limit_days, s.reviews.amendment_limit_days);
+    let keys = [
+        "reviews.amendment_limit_days",
+        "reviews.decision_limit_days",
+    ];
+    let (d, a) = (
+        s.reviews.decision_limit_days,
+        s.reviews.amendment_limit_days,
+    );
     if !ck.any_bad(&keys) && a < d {
         let (loc, key) = ck.place(&keys);
         ck.report(
@@ -1221,9 +1380,7 @@ fn cross_checks(ck: &mut Ck<'_>, s: &Scenario) {
             if let Some(h) = g.hours_per_fte_year {
                 places.push((
                     h,
-                    vec![
-                        format!("caseworkers.groups[{i}].hours_per_fte_year"),
-                    ],
+                    vec![format!("caseworkers.groups[{i}].hours_per_fte_year")],
                 ));
             }
         }
@@ -1252,7 +1409,7 @@ fn cross_checks(ck: &mut Ck<'_>, s: &Scenario) {
     ];
     if !ck.any_bad(&keys) {
         let total = s.expected_requests();
-        if !(total <= MAX_TOTAL_REQUESTS) {
+        if total.is_nan() || total > MAX_TOTAL_REQUESTS {
             let (loc, key) = ck.place(&keys);
             ck.report(
                 &loc,
@@ -1289,7 +1446,9 @@ fn cross_checks(ck: &mut Ck<'_>, s: &Scenario) {
         ck.report(
             &loc,
             &key,
-            format!("too many open requests (got {total} in all, allowed at most {MAX_INITIAL_PLANS})"),
+            format!(
+                "too many open requests (got {total} in all, allowed at most {MAX_INITIAL_PLANS})"
+            ),
         );
     }
 }

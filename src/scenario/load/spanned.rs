@@ -47,7 +47,11 @@ impl Source {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts.get(line).copied().unwrap_or(0).min(offset);
-        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         (line + 1, column)
     }
 
@@ -161,7 +165,11 @@ pub(crate) fn shorten(s: &str, n: usize) -> String {
 }
 
 /// Converts the parser's tree (byte spans into `src`) into ours.
-pub(crate) fn convert_table(src: &Rc<Source>, span: std::ops::Range<usize>, t: &DeTable<'_>) -> Table {
+pub(crate) fn convert_table(
+    src: &Rc<Source>,
+    span: std::ops::Range<usize>,
+    t: &DeTable<'_>,
+) -> Table {
     let mut entries: Vec<Entry> = t
         .iter()
         .map(|(k, v)| Entry {
@@ -174,7 +182,10 @@ pub(crate) fn convert_table(src: &Rc<Source>, span: std::ops::Range<usize>, t: &
     entries.sort_by_key(|e| e.key_loc.start);
     Table {
         entries,
-        inline: src.text.get(span.start..).is_some_and(|s| s.starts_with('{')),
+        inline: src
+            .text
+            .get(span.start..)
+            .is_some_and(|s| s.starts_with('{')),
     }
 }
 

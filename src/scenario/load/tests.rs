@@ -212,7 +212,10 @@ fn expected_keys(path: &Path) -> Vec<String> {
     let text = String::from_utf8_lossy(&bytes);
     let first = text.lines().next().unwrap_or("");
     let Some(list) = first.strip_prefix("# expect:") else {
-        panic!("{}: first line must be `# expect: key.path`", path.display());
+        panic!(
+            "{}: first line must be `# expect: key.path`",
+            path.display()
+        );
     };
     list.split(',').map(|k| k.trim().to_string()).collect()
 }
@@ -246,7 +249,12 @@ fn every_bad_fixture_fails_naming_its_key() {
                     assert!(here || p.message.contains("extends cycle"), "{p}");
                 }
                 if want.len() == 1 {
-                    assert_eq!(ps.len(), 1, "{}: one mistake, one problem:\n{ps:#?}", f.display());
+                    assert_eq!(
+                        ps.len(),
+                        1,
+                        "{}: one mistake, one problem:\n{ps:#?}",
+                        f.display()
+                    );
                 }
             }
         }
@@ -279,17 +287,28 @@ fn problem_messages_are_specific() {
         ps[0].to_string()
     };
     let m = one("[requests]\nrefused_shre = 0.3\n");
-    assert!(m.starts_with("test.toml:2:1: requests.refused_shre: unknown key"), "{m}");
+    assert!(
+        m.starts_with("test.toml:2:1: requests.refused_shre: unknown key"),
+        "{m}"
+    );
     assert!(m.contains("did you mean `refused_share`?"), "{m}");
     let m = one("per_year = 3\n");
-    assert!(m.contains("did you mean `requests.per_year`, in [requests]?"), "{m}");
+    assert!(
+        m.contains("did you mean `requests.per_year`, in [requests]?"),
+        "{m}"
+    );
+    let m = one("[requests]\nper_year = \"2100\"\n");
+    assert!(m.ends_with("; write numbers without quotes"), "{m}");
     let m = one("[requests]\nper_year = \"lots\"\n");
     assert_eq!(
         m,
         "test.toml:2:12: requests.per_year: wrong type (got string \"lots\", allowed a number from 0 to 200000)"
     );
     let m = one("[requests]\nno_plan_share = 1.5\n");
-    assert!(m.contains("out of range (got 1.5, allowed a number from 0 to 1)"), "{m}");
+    assert!(
+        m.contains("out of range (got 1.5, allowed a number from 0 to 1)"),
+        "{m}"
+    );
     let m = one("[calendar]\nhorizon_weeks = 26.5\n");
     assert!(m.contains("allowed a whole number from 1 to 2600"), "{m}");
     let m = one("[calendar]\nstart = 2026-02-30\n");
@@ -297,7 +316,10 @@ fn problem_messages_are_specific() {
     let m = one("[calendar]\nstart = \"2026-02-30\"\n");
     assert!(m.contains("calendar.start: not a date"), "{m}");
     let m = one("[calendar]\nstart = 1066-10-14\n");
-    assert!(m.contains("allowed a date from 1900-01-01 to 2200-12-31"), "{m}");
+    assert!(
+        m.contains("allowed a date from 1900-01-01 to 2200-12-31"),
+        "{m}"
+    );
     let m = one("[calendar]\nstart = \"2026-13-01\"\n");
     assert!(m.contains("not a date"), "{m}");
     let m = one("[calendar]\nstart = 2026-04-01T09:00:00\n");
@@ -307,7 +329,10 @@ fn problem_messages_are_specific() {
     let m = one("[panel]\nweekday = \"Funday\"\n");
     assert!(m.contains("\"monday\""), "{m}");
     let m = one("[work]\ndecision = { dist = \"gamma\", mean = 3 }\n");
-    assert!(m.contains("work.decision.cv: missing parameter `cv`"), "{m}");
+    assert!(
+        m.contains("work.decision.cv: missing parameter `cv`"),
+        "{m}"
+    );
     let m = one("[work]\ndecision = { dist = \"exponential\", mean = 3, cv = 1 }\n");
     assert!(m.contains("work.decision.cv: unknown parameter"), "{m}");
     let m = one("[work]\ndecision = { mean = 3 }\n");
@@ -323,15 +348,24 @@ fn problem_messages_are_specific() {
     let m = one("[reviews]\ninterval_days = 36500\n");
     assert!(m.contains("reviews.interval_days: out of range"), "{m}");
     let m = one("[reviews]\ndecision_limit_days = 100\n");
-    assert!(m.contains("amendment_limit_days >= decision_limit_days"), "{m}");
+    assert!(
+        m.contains("amendment_limit_days >= decision_limit_days"),
+        "{m}"
+    );
     let m = one("[psychologists]\nfte = 0\n");
     assert!(m.contains("psychologists.fte"), "{m}");
     let m = one("requests = 5\n");
     assert!(m.contains("a table, written [requests]"), "{m}");
     let m = one("[backlog_team]\nfte = 3\n");
-    assert!(m.contains("array of tables, each written [[backlog_team]]"), "{m}");
+    assert!(
+        m.contains("array of tables, each written [[backlog_team]]"),
+        "{m}"
+    );
     let m = one("[calendar]\nhorizon_weeks = 10\nend = 2027-01-01\n");
-    assert!(m.contains("calendar.end: both `end` and `horizon_weeks`"), "{m}");
+    assert!(
+        m.contains("calendar.end: both `end` and `horizon_weeks`"),
+        "{m}"
+    );
     let m = one("[calendar]\nstart = 2026-04-01\nend = 2026-03-01\n");
     assert!(m.contains("end is not after start"), "{m}");
     let m = one("[calendar]\nstart = 2026-04-01\nend = 2200-01-01\n");
@@ -430,7 +464,10 @@ count = 7
     assert_eq!(s.work.review_decision, Dist::Uniform { min: 1.0, max: 4.0 });
     assert_eq!(s.work.review_amendment, Dist::Fixed(7.0));
     assert_eq!(s.delays.school_advice, None);
-    assert_eq!(s.delays.health_advice, Scenario::default().delays.health_advice);
+    assert_eq!(
+        s.delays.health_advice,
+        Scenario::default().delays.health_advice
+    );
     assert_eq!(s.caseworkers.priority, Priority::ReviewsFirst);
     assert_eq!(
         s.caseworkers.groups,
@@ -483,14 +520,17 @@ fn empty_file_is_the_default_county_named_after_the_file() {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
     };
-    let mut want = Scenario::default();
-    want.name = "quiet-county".into();
+    let want = Scenario {
+        name: "quiet-county".into(),
+        ..Scenario::default()
+    };
     assert_eq!(s, want);
 }
 
 #[test]
 fn switching_everything_off_allows_empty_staffing() {
-    let text = "[requests]\nenabled = false\n[reviews]\nenabled = false\n[caseworkers]\ngroups = []\n";
+    let text =
+        "[requests]\nenabled = false\n[reviews]\nenabled = false\n[caseworkers]\ngroups = []\n";
     assert!(load_str(text, Path::new("off.toml")).is_ok());
 }
 
@@ -500,11 +540,17 @@ fn switching_everything_off_allows_empty_staffing() {
 #[test]
 fn unreadable_paths_name_the_path() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let e = load(dir.path()).err().map(|e| e.to_string()).unwrap_or_default();
+    let e = load(dir.path())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(e.contains("is a directory"), "{e}");
     assert!(e.contains(&dir.path().display().to_string()), "{e}");
     let missing = dir.path().join("nope.toml");
-    let e = load(&missing).err().map(|e| e.to_string()).unwrap_or_default();
+    let e = load(&missing)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(e.contains("no such file") && e.contains("nope.toml"), "{e}");
     let big = dir.path().join("big.toml");
     fs::write(&big, "#".repeat(2 << 20)).unwrap_or_else(|e| panic!("{e}"));
@@ -565,7 +611,11 @@ fte = 7
     assert_eq!(s.description, "the base");
     assert_eq!(s.requests.per_year, 1200.0, "child wins");
     assert_eq!(s.requests.refused_share, 0.3, "table merged key by key");
-    assert_eq!(s.work.decision, Dist::Exponential { mean: 2.0 }, "distribution replaced whole");
+    assert_eq!(
+        s.work.decision,
+        Dist::Exponential { mean: 2.0 },
+        "distribution replaced whole"
+    );
     assert_eq!(s.caseworkers.groups.len(), 1, "array replaced whole");
     assert_eq!(s.caseworkers.groups[0].name, "c");
     // The child's `end` replaces the base's `horizon_weeks`.
@@ -616,7 +666,10 @@ fn extends_failures_are_problems_at_the_extends_line() {
     let err = load(&f).err().unwrap_or_else(|| panic!("should fail"));
     let p = &err.problems()[0];
     assert_eq!((p.key.as_str(), p.line, p.column), ("extends", 2, 11));
-    assert!(p.message.contains("missing.toml") && p.message.contains("no such file"), "{p}");
+    assert!(
+        p.message.contains("missing.toml") && p.message.contains("no such file"),
+        "{p}"
+    );
 
     let f = write(d, "self.toml", "extends = \"self.toml\"\n");
     let err = load(&f).err().unwrap_or_else(|| panic!("should fail"));
@@ -644,7 +697,11 @@ fn extends_failures_are_problems_at_the_extends_line() {
     let f = write(d, "uses-latin1.toml", "extends = \"latin1.toml\"\n");
     let err = load(&f).err().unwrap_or_else(|| panic!("should fail"));
     let ps = err.problems();
-    assert!(ps.iter().any(|p| p.file.ends_with("latin1.toml") && p.line == 2 && p.column == 19), "{err}");
+    assert!(
+        ps.iter()
+            .any(|p| p.file.ends_with("latin1.toml") && p.line == 2 && p.column == 19),
+        "{err}"
+    );
 }
 
 #[test]
@@ -652,8 +709,14 @@ fn the_bad_fixture_readme_lists_every_fixture() {
     let dir = root().join("tests/fixtures/bad");
     let readme = fs::read_to_string(dir.join("README.md")).unwrap_or_default();
     for f in toml_files(&dir) {
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        assert!(readme.contains(&format!("`{name}`")), "README.md lacks {name}");
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "README.md lacks {name}"
+        );
     }
 }
 
@@ -675,13 +738,47 @@ mod fuzz {
     ];
 
     const TOKENS: &[&str] = &[
-        "=", "[", "]", "{", "}", "\"", "'", ",", ".", "\n", "#", " ", "0", "-1", "1e400", "nan",
-        "-inf", "0x7fffffffffffffff", "99999999999999999999", "true", "false", "2026-02-30",
-        "2026-04-01T10:00:00Z", "[[caseworkers.groups]]\n", "[[backlog_team]]\n",
-        "[[initial.open_requests]]\n", "[calendar]\n", "dist = \"gamma\"", "dist = \"triangular\"",
-        "mode = ", "fte = ", "end = ", "extends = \"medium-county.toml\"\n",
-        "extends = \"investment-2019.toml\"\n", "extends = \"..\"\n", "é", "\u{feff}", "\r\n",
-        "per_year = 1e9\n", "horizon_weeks = 2600\n", "cap = ",
+        "=",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\"",
+        "'",
+        ",",
+        ".",
+        "\n",
+        "#",
+        " ",
+        "0",
+        "-1",
+        "1e400",
+        "nan",
+        "-inf",
+        "0x7fffffffffffffff",
+        "99999999999999999999",
+        "true",
+        "false",
+        "2026-02-30",
+        "2026-04-01T10:00:00Z",
+        "[[caseworkers.groups]]\n",
+        "[[backlog_team]]\n",
+        "[[initial.open_requests]]\n",
+        "[calendar]\n",
+        "dist = \"gamma\"",
+        "dist = \"triangular\"",
+        "mode = ",
+        "fte = ",
+        "end = ",
+        "extends = \"medium-county.toml\"\n",
+        "extends = \"investment-2019.toml\"\n",
+        "extends = \"..\"\n",
+        "é",
+        "\u{feff}",
+        "\r\n",
+        "per_year = 1e9\n",
+        "horizon_weeks = 2600\n",
+        "cap = ",
     ];
 
     fn insertion() -> impl Strategy<Value = String> {
@@ -769,4 +866,31 @@ fn show_fixture_messages() {
             Err(e) => println!("{e}\n"),
         }
     }
+}
+
+#[test]
+fn huge_inputs_are_quick() {
+    // 90,000 unknown keys in a child and its base, and 60,000 on one line: listing is
+    // capped and merging stays linear.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let keys: String = (0..90_000).map(|i| format!("k{i} = 1\n")).collect();
+    write(dir.path(), "base.toml", &keys);
+    let child = write(
+        dir.path(),
+        "child.toml",
+        &format!("extends = \"base.toml\"\n{keys}"),
+    );
+    let t = std::time::Instant::now();
+    let err = load(&child).err().unwrap_or_else(|| panic!("should fail"));
+    assert_eq!(err.problems().len(), 201);
+    assert!(
+        err.to_string().contains("89800 more problem(s)"),
+        "{}",
+        err.problems()[200]
+    );
+    let line: String = (0..60_000).map(|i| format!("k{i} = 1, ")).collect();
+    let text = format!("requests = {{ {line} x = 1 }}\n");
+    let ps = problems_of(&text);
+    assert_eq!(ps.len(), 201);
+    assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
 }

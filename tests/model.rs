@@ -1,0 +1,138 @@
+//! The model through the public API: conservation, the caseload cap,
+//! reproducibility and common random numbers.
+
+use ehcsim::experiment::{self, RunConfig};
+use ehcsim::model::Simulation;
+use ehcsim::results::{Metric, ScenarioResults};
+use ehcsim::scenario::{Scenario, StaffGroup};
+use std::sync::atomic::AtomicBool;
+
+fn short(weeks: u32) -> Scenario {
+    let mut s = Scenario::default();
+    s.calendar.days = weeks * 7;
+    s
+}
+
+fn run(scenarios: &[Scenario], seed: u64, reps: u64, threads: usize) -> Vec<ScenarioResults> {
+    let cfg = RunConfig { master_seed: seed, replications: reps, threads: Some(threads) };
+    experiment::run(scenarios, &cfg, &|_| {}, &AtomicBool::new(false)).expect("run").scenarios
+}
+
+/// Steps a replication week by week, recounting every entity each week.
+fn audit_every_week(s: &Scenario, seed: u64) {
+    let mut sim = Simulation::new(s, seed);
+    let mut week = 0;
+    while !sim.is_finished() {
+        sim.run_until(s.calendar.week_end_day(week));
+        if let Err(e) = sim.audit() {
+            panic!("{}: week {week}: {e}", s.name);
+        }
+        week += 1;
+    }
+}
+
+#[test]
+fn every_case_is_accounted_for_every_week_in_the_default_county() {
+    audit_every_week(&short(104), 7);
+}
+
+#[test]
+fn conservation_holds_when_the_cap_binds_and_staff_come_and_go() {
+    // A cap of 60 with 8,200 plans and 10 caseworkers leaves most cases
+    // unallocated; a group leaving mid-run releases its caseload.
+    let mut s = short(78);
+    s.caseworkers.cap = 60;
+    let start = s.calendar.start;
+    s.caseworkers.groups = vec![
+        StaffGroup { name: "core".into(), fte: 6.5, start: None, end: None, hours_per_fte_year: None },
+        StaffGroup {
+            name: "fixed term".into(),
+            fte: 3.5,
+            start: Some(start + chrono::Duration::days(30)),
+            end: Some(start + chrono::Duration::days(300)),
+            hours_per_fte_year: None,
+        },
+    ];
+    s.backlog_team = vec![StaffGroup {
+        name: "backlog".into(),
+        fte: 2.0,
+        start: Some(start + chrono::Duration::days(60)),
+        end: None,
+        hours_per_fte_year: None,
+    }];
+    s.initial.overdue_reviews = 1600;
+    audit_every_week(&s, 3);
+    let r = &run(&[s.clone()], 1, 2, 1)[0];
+    for rep in &r.replications {
+        for w in 0..rep.weeks {
+            assert!(rep.weekly_value(w, Metric::MaxCaseload) <= 60.0);
+        }
+        assert!(rep.weekly_value(10, Metric::UnallocatedCases) > 0.0, "the cap should bind");
+    }
+}
+
+#[test]
+fn requests_and_plans_balance_in_the_weekly_outputs() {
+    let r = &run(&[short(52)], 5, 3, 2)[0];
+    for rep in &r.replications {
+        for w in 0..rep.weeks {
+            let v = |m| rep.weekly_value(w, m);
+            let open = v(Metric::RequestsAwaitingDecision) + v(Metric::RequestsInAssessment) + v(Metric::RequestsInDrafting);
+            assert_eq!(open, v(Metric::OpenRequests));
+            let closed = v(Metric::RequestsRefusedTotal)
+                + v(Metric::RequestsWithdrawnTotal)
+                + v(Metric::RequestsNoPlanTotal)
+                + v(Metric::RequestsIssuedTotal);
+            assert_eq!(open + closed, v(Metric::RequestsTotal), "week {w}");
+        }
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_thread_count_or_repetition() {
+    let s = [short(26)];
+    let one = run(&s, 11, 6, 1);
+    let two = run(&s, 11, 6, 2);
+    let again = run(&s, 11, 6, 2);
+    assert_eq!(one, two);
+    assert_eq!(two, again);
+}
+
+#[test]
+fn a_different_seed_gives_different_results() {
+    let s = [short(26)];
+    assert_ne!(run(&s, 1, 2, 1)[0].weekly, run(&s, 2, 2, 1)[0].weekly);
+}
+
+#[test]
+fn adding_a_scenario_does_not_change_the_others() {
+    let a = short(26);
+    let mut b = short(26);
+    b.name = "more staff".into();
+    b.caseworkers.groups[0].fte = 60.0;
+    let alone = run(std::slice::from_ref(&a), 4, 3, 2);
+    let together = run(&[a, b], 4, 3, 2);
+    assert_eq!(alone[0], together[0]);
+}
+
+#[test]
+fn scenarios_differing_only_in_staffing_receive_the_same_requests() {
+    let a = short(52);
+    let mut b = short(52);
+    b.name = "more staff".into();
+    b.caseworkers.groups[0].fte = 70.0;
+    b.backlog_team = vec![StaffGroup { name: "backlog".into(), fte: 5.0, start: None, end: None, hours_per_fte_year: None }];
+    let r = run(&[a, b], 9, 4, 2);
+    let mut differs = false;
+    for (ra, rb) in r[0].replications.iter().zip(&r[1].replications) {
+        for w in 0..ra.weeks {
+            assert_eq!(
+                ra.weekly_value(w, Metric::RequestsReceived),
+                rb.weekly_value(w, Metric::RequestsReceived),
+                "week {w}"
+            );
+            differs |= ra.weekly_value(w, Metric::PlansIssued) != rb.weekly_value(w, Metric::PlansIssued);
+        }
+    }
+    assert!(differs, "staffing should change something downstream");
+}
