@@ -20,20 +20,33 @@ fn stderr_of(out: &std::process::Output) -> String {
 /// A short version of the built-in county, written as a scenario file.
 fn short_scenario(dir: &Path, weeks: u32) -> PathBuf {
     let path = dir.join("short.toml");
-    fs::write(&path, format!("name = \"short\"\n[calendar]\nhorizon_weeks = {weeks}\n")).unwrap();
+    fs::write(
+        &path,
+        format!("name = \"short\"\n[calendar]\nhorizon_weeks = {weeks}\n"),
+    )
+    .unwrap();
     path
 }
 
 #[test]
 fn run_without_a_scenario_runs_the_built_in_county_and_writes_four_files() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ehcsim().args(["run", "--reps", "2", "--out"]).arg(dir.path()).output().unwrap();
+    let out = ehcsim()
+        .args(["run", "--reps", "2", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("medium-county"), "{stdout}");
     assert!(stderr_of(&out).contains("built-in medium county"));
     assert!(stderr_of(&out).contains("events per second"));
-    for f in ["weekly.csv", "summary.csv", "replications.csv", "manifest.json"] {
+    for f in [
+        "weekly.csv",
+        "summary.csv",
+        "replications.csv",
+        "manifest.json",
+    ] {
         assert!(dir.path().join(f).is_file(), "{f} missing");
     }
     let weekly = fs::read_to_string(dir.path().join("weekly.csv")).unwrap();
@@ -66,7 +79,17 @@ fn output_files_are_identical_with_one_and_two_threads() {
     for threads in ["1", "2"] {
         let out = dir.path().join(threads);
         ehcsim()
-            .args(["run", "--quiet", "--reps", "5", "--seed", "77", "--threads", threads, "--out"])
+            .args([
+                "run",
+                "--quiet",
+                "--reps",
+                "5",
+                "--seed",
+                "77",
+                "--threads",
+                threads,
+                "--out",
+            ])
             .arg(&out)
             .arg(&scenario)
             .assert()
@@ -90,7 +113,12 @@ fn every_shipped_scenario_passes_check_and_runs() {
     assert!(files.len() >= 5);
     ehcsim().arg("check").args(&files).assert().success();
     let dir = tempfile::tempdir().unwrap();
-    let out = ehcsim().args(["run", "--quiet", "--reps", "2", "--out"]).arg(dir.path()).args(&files).output().unwrap();
+    let out = ehcsim()
+        .args(["run", "--quiet", "--reps", "2", "--out"])
+        .arg(dir.path())
+        .args(&files)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
 }
 
@@ -99,7 +127,9 @@ fn expected_keys(path: &Path) -> Vec<String> {
     let bytes = fs::read(path).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     let first = text.lines().next().unwrap_or("");
-    first.strip_prefix("# expect:").map_or(Vec::new(), |k| k.split(',').map(|s| s.trim().to_string()).collect())
+    first.strip_prefix("# expect:").map_or(Vec::new(), |k| {
+        k.split(',').map(|s| s.trim().to_string()).collect()
+    })
 }
 
 #[test]
@@ -115,12 +145,18 @@ fn every_bad_scenario_exits_2_naming_file_line_and_key() {
         let out = ehcsim().arg("check").arg(&path).output().unwrap();
         let err = stderr_of(&out);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
-        assert!(err.contains(&name), "{name}: message does not name the file: {err}");
+        assert!(
+            err.contains(&name),
+            "{name}: message does not name the file: {err}"
+        );
         // `file.toml:LINE:COLUMN:` with a line of at least 1 (for an
         // `extends` cycle the line is in whichever file closes the cycle).
         let located = err.lines().any(|l| {
             l.split(".toml:").skip(1).any(|rest| {
-                rest.split(':').next().and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n >= 1)
+                rest.split(':')
+                    .next()
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .is_some_and(|n| n >= 1)
             })
         });
         assert!(located, "{name}: no line number: {err}");
@@ -131,7 +167,10 @@ fn every_bad_scenario_exits_2_naming_file_line_and_key() {
             continue;
         }
         for key in expected_keys(&path) {
-            assert!(err.contains(&format!(": {key}: ")), "{name}: key {key} not named: {err}");
+            assert!(
+                err.contains(&format!(": {key}: ")),
+                "{name}: key {key} not named: {err}"
+            );
         }
         checked += 1;
     }
@@ -167,7 +206,11 @@ fn an_unwritable_output_folder_fails_before_the_run() {
     fs::write(&file, "x").unwrap();
     let started = std::time::Instant::now();
     // A 10,000-replication run would take minutes; failing first takes none.
-    let out = ehcsim().args(["run", "--reps", "10000", "--out"]).arg(file.join("out")).output().unwrap();
+    let out = ehcsim()
+        .args(["run", "--reps", "10000", "--out"])
+        .arg(file.join("out"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("a-file"));
     assert!(started.elapsed().as_secs() < 30);
@@ -200,15 +243,31 @@ mod interrupted {
 
     /// Writes results once, then starts a long run into the same folder and
     /// stops it with `signal` after a moment.
-    fn interrupt_a_run(signal: &str) -> (tempfile::TempDir, Vec<(String, Vec<u8>)>, std::process::Output) {
+    fn interrupt_a_run(
+        signal: &str,
+    ) -> (
+        tempfile::TempDir,
+        Vec<(String, Vec<u8>)>,
+        std::process::Output,
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let scenario = short_scenario(dir.path(), 8);
-        ehcsim().args(["run", "--quiet", "--reps", "2", "--out"]).arg(&out).arg(&scenario).assert().success();
-        let before: Vec<(String, Vec<u8>)> = ["weekly.csv", "summary.csv", "replications.csv", "manifest.json"]
-            .iter()
-            .map(|f| (f.to_string(), fs::read(out.join(f)).unwrap()))
-            .collect();
+        ehcsim()
+            .args(["run", "--quiet", "--reps", "2", "--out"])
+            .arg(&out)
+            .arg(&scenario)
+            .assert()
+            .success();
+        let before: Vec<(String, Vec<u8>)> = [
+            "weekly.csv",
+            "summary.csv",
+            "replications.csv",
+            "manifest.json",
+        ]
+        .iter()
+        .map(|f| (f.to_string(), fs::read(out.join(f)).unwrap()))
+        .collect();
         let child = Std::new(assert_cmd::cargo::cargo_bin("ehcsim"))
             .args(["run", "--quiet", "--reps", "100000", "--out"])
             .arg(&out)
@@ -217,20 +276,32 @@ mod interrupted {
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_millis(1500));
-        let status = Std::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        let status = Std::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
         assert!(status.success());
         let started = Instant::now();
         let output = child.wait_with_output().unwrap();
-        assert!(started.elapsed() < Duration::from_secs(20), "did not stop promptly");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "did not stop promptly"
+        );
         (dir, before, output)
     }
 
     fn assert_untouched(dir: &Path, before: &[(String, Vec<u8>)]) {
         let out = dir.join("out");
         for (name, bytes) in before {
-            assert!(&fs::read(out.join(name)).unwrap() == bytes, "{name} changed");
+            assert!(
+                &fs::read(out.join(name)).unwrap() == bytes,
+                "{name} changed"
+            );
         }
-        let names: Vec<String> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         assert_eq!(names.len(), before.len(), "stray files: {names:?}");
     }
 
@@ -245,7 +316,11 @@ mod interrupted {
     fn ctrl_c_stops_promptly_with_exit_130_and_a_message() {
         let (dir, before, output) = interrupt_a_run("-INT");
         assert_eq!(output.status.code(), Some(130));
-        assert!(stderr_of(&output).contains("interrupted"), "{}", stderr_of(&output));
+        assert!(
+            stderr_of(&output).contains("interrupted"),
+            "{}",
+            stderr_of(&output)
+        );
         assert_untouched(dir.path(), &before);
     }
 }

@@ -14,8 +14,14 @@ fn short(weeks: u32) -> Scenario {
 }
 
 fn run(scenarios: &[Scenario], seed: u64, reps: u64, threads: usize) -> Vec<ScenarioResults> {
-    let cfg = RunConfig { master_seed: seed, replications: reps, threads: Some(threads) };
-    experiment::run(scenarios, &cfg, &|_| {}, &AtomicBool::new(false)).expect("run").scenarios
+    let cfg = RunConfig {
+        master_seed: seed,
+        replications: reps,
+        threads: Some(threads),
+    };
+    experiment::run(scenarios, &cfg, &|_| {}, &AtomicBool::new(false))
+        .expect("run")
+        .scenarios
 }
 
 /// Steps a replication week by week, recounting every entity each week.
@@ -44,7 +50,13 @@ fn conservation_holds_when_the_cap_binds_and_staff_come_and_go() {
     s.caseworkers.cap = 60;
     let start = s.calendar.start;
     s.caseworkers.groups = vec![
-        StaffGroup { name: "core".into(), fte: 6.5, start: None, end: None, hours_per_fte_year: None },
+        StaffGroup {
+            name: "core".into(),
+            fte: 6.5,
+            start: None,
+            end: None,
+            hours_per_fte_year: None,
+        },
         StaffGroup {
             name: "fixed term".into(),
             fte: 3.5,
@@ -67,7 +79,10 @@ fn conservation_holds_when_the_cap_binds_and_staff_come_and_go() {
         for w in 0..rep.weeks {
             assert!(rep.weekly_value(w, Metric::MaxCaseload) <= 60.0);
         }
-        assert!(rep.weekly_value(10, Metric::UnallocatedCases) > 0.0, "the cap should bind");
+        assert!(
+            rep.weekly_value(10, Metric::UnallocatedCases) > 0.0,
+            "the cap should bind"
+        );
     }
 }
 
@@ -77,7 +92,9 @@ fn requests_and_plans_balance_in_the_weekly_outputs() {
     for rep in &r.replications {
         for w in 0..rep.weeks {
             let v = |m| rep.weekly_value(w, m);
-            let open = v(Metric::RequestsAwaitingDecision) + v(Metric::RequestsInAssessment) + v(Metric::RequestsInDrafting);
+            let open = v(Metric::RequestsAwaitingDecision)
+                + v(Metric::RequestsInAssessment)
+                + v(Metric::RequestsInDrafting);
             assert_eq!(open, v(Metric::OpenRequests));
             let closed = v(Metric::RequestsRefusedTotal)
                 + v(Metric::RequestsWithdrawnTotal)
@@ -121,7 +138,13 @@ fn scenarios_differing_only_in_staffing_receive_the_same_requests() {
     let mut b = short(52);
     b.name = "more staff".into();
     b.caseworkers.groups[0].fte = 70.0;
-    b.backlog_team = vec![StaffGroup { name: "backlog".into(), fte: 5.0, start: None, end: None, hours_per_fte_year: None }];
+    b.backlog_team = vec![StaffGroup {
+        name: "backlog".into(),
+        fte: 5.0,
+        start: None,
+        end: None,
+        hours_per_fte_year: None,
+    }];
     let r = run(&[a, b], 9, 4, 2);
     let mut differs = false;
     for (ra, rb) in r[0].replications.iter().zip(&r[1].replications) {
@@ -131,7 +154,8 @@ fn scenarios_differing_only_in_staffing_receive_the_same_requests() {
                 rb.weekly_value(w, Metric::RequestsReceived),
                 "week {w}"
             );
-            differs |= ra.weekly_value(w, Metric::PlansIssued) != rb.weekly_value(w, Metric::PlansIssued);
+            differs |=
+                ra.weekly_value(w, Metric::PlansIssued) != rb.weekly_value(w, Metric::PlansIssued);
         }
     }
     assert!(differs, "staffing should change something downstream");

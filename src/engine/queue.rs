@@ -85,20 +85,46 @@ impl<T> KeyedHeap<T> {
     }
 }
 
+/// Width in days of one bucket of the future-event list.
+const BUCKET_DAYS: f64 = 7.0;
+
 /// The future-event list: events of type `E` (a small `Copy` enum of
-/// indices, so scheduling allocates nothing once the heap has grown to its
-/// working size) ordered by time, ties in the order they were scheduled.
+/// indices) ordered by time, ties in the order they were scheduled.
+///
+/// Most pending events lie far ahead (a plan's next review is up to a year
+/// away), so events beyond the current week wait unsorted in weekly buckets
+/// and enter the heap only when their week comes. The heap then holds about
+/// a week of events and stays in cache. Each event keeps the sequence number
+/// it was given when scheduled, so the order is exactly that of one heap.
+/// Emptied buckets are recycled, so once warm the queue does not allocate.
 pub struct EventQueue<E> {
-    heap: KeyedHeap<E>,
+    near: BinaryHeap<Entry<E>>,
+    /// `buckets[i]` holds events of week `i` (from day 0), for weeks after
+    /// the current one; the last bucket takes everything beyond.
+    buckets: Vec<Vec<Entry<E>>>,
+    spare: Vec<Vec<Entry<E>>>,
+    /// Events before this time are in `near`.
+    boundary: Time,
+    current: usize,
+    next_seq: u64,
     now: Time,
+    len: usize,
 }
 
 impl<E> EventQueue<E> {
-    /// An empty queue with room for `capacity` pending events.
-    pub fn with_capacity(capacity: usize) -> Self {
+    /// An empty queue for a run of `horizon` days, with room for about
+    /// `capacity` pending events.
+    pub fn new(horizon: Time, capacity: usize) -> Self {
+        let weeks = (horizon.max(0.0) / BUCKET_DAYS).ceil() as usize + 2;
         Self {
-            heap: KeyedHeap::with_capacity(capacity),
+            near: BinaryHeap::with_capacity(capacity.min(1 << 16)),
+            buckets: (0..weeks).map(|_| Vec::new()).collect(),
+            spare: Vec::new(),
+            boundary: BUCKET_DAYS,
+            current: 0,
+            next_seq: 0,
             now: 0.0,
+            len: 0,
         }
     }
 
@@ -113,7 +139,26 @@ impl<E> EventQueue<E> {
     #[inline]
     pub fn schedule(&mut self, time: Time, event: E) {
         let time = if time < self.now { self.now } else { time };
-        self.heap.push(time, event);
+        let entry = Entry {
+            key: time,
+            seq: self.next_seq,
+            item: event,
+        };
+        self.next_seq += 1;
+        self.len += 1;
+        if time < self.boundary {
+            self.near.push(entry);
+        } else {
+            let last = self.buckets.len() - 1;
+            let week = ((time / BUCKET_DAYS) as usize).min(last);
+            let bucket = &mut self.buckets[week];
+            if bucket.capacity() == 0 {
+                if let Some(v) = self.spare.pop() {
+                    *bucket = v;
+                }
+            }
+            bucket.push(entry);
+        }
     }
 
     /// Schedules `event` `delay` days from now.
@@ -122,28 +167,56 @@ impl<E> EventQueue<E> {
         self.schedule(self.now + delay, event);
     }
 
+    /// Moves the next non-empty bucket into the heap; false if none is left.
+    fn advance(&mut self) -> bool {
+        while self.near.is_empty() {
+            if self.current + 1 >= self.buckets.len() {
+                return false;
+            }
+            self.current += 1;
+            self.boundary = if self.current + 1 == self.buckets.len() {
+                f64::INFINITY
+            } else {
+                (self.current + 1) as f64 * BUCKET_DAYS
+            };
+            let mut bucket = std::mem::take(&mut self.buckets[self.current]);
+            self.near.extend(bucket.drain(..));
+            if bucket.capacity() > 0 {
+                self.spare.push(bucket);
+            }
+        }
+        true
+    }
+
     /// The time of the next event, if any.
     #[inline]
-    pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|(t, _)| t)
+    pub fn peek_time(&mut self) -> Option<Time> {
+        if self.near.is_empty() && !self.advance() {
+            return None;
+        }
+        self.near.peek().map(|e| e.key)
     }
 
     /// Takes the next event and advances the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        let (time, event) = self.heap.pop()?;
-        self.now = time;
-        Some((time, event))
+        if self.near.is_empty() && !self.advance() {
+            return None;
+        }
+        let Entry { key, item, .. } = self.near.pop()?;
+        self.now = key;
+        self.len -= 1;
+        Some((key, item))
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.len
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len == 0
     }
 }
 
@@ -153,7 +226,7 @@ mod tests {
 
     #[test]
     fn pops_in_time_order_and_ties_in_insertion_order() {
-        let mut q = EventQueue::with_capacity(8);
+        let mut q = EventQueue::new(10.0, 8);
         q.schedule(5.0, 'a');
         q.schedule(1.0, 'b');
         q.schedule(5.0, 'c');
@@ -165,8 +238,35 @@ mod tests {
     }
 
     #[test]
+    fn buckets_keep_the_order_of_a_single_heap() {
+        // Random times over and beyond the horizon, many ties, interleaved
+        // pushes and pops: the order must be exactly (time, insertion).
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut q = EventQueue::new(100.0, 16);
+        let mut reference = KeyedHeap::with_capacity(16);
+        let mut id = 0u32;
+        for round in 0..2000 {
+            for _ in 0..rng.random_range(0..4) {
+                let t = q.now() + (rng.random_range(0..300) as f64) / 2.0;
+                q.schedule(t, id);
+                reference.push(t, id);
+                id += 1;
+            }
+            if round % 3 != 0 {
+                assert_eq!(q.pop(), reference.pop(), "round {round}");
+            }
+        }
+        while let Some(x) = reference.pop() {
+            assert_eq!(q.pop(), Some(x));
+        }
+        assert!(q.is_empty());
+        assert_eq!(q.pop(), None);
+    }
+
+    #[test]
     fn the_clock_never_runs_backwards() {
-        let mut q = EventQueue::with_capacity(4);
+        let mut q = EventQueue::new(10.0, 4);
         q.schedule(10.0, 1);
         q.pop();
         q.schedule(2.0, 2);

@@ -159,7 +159,7 @@ impl<'s> Simulation<'s> {
             sc: scenario,
             p,
             seed,
-            queue: EventQueue::with_capacity(2 * plans_cap + 1024),
+            queue: EventQueue::new(scenario.end_day(), 2 * plans_cap + 1024),
             arrivals: stream(seed, Stream::Arrivals),
             requests: Vec::with_capacity(expected + 1024),
             plans: Vec::with_capacity(plans_cap),
