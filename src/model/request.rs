@@ -36,12 +36,25 @@ impl RequestStage {
     }
 }
 
-/// Which calendar-day step of drafting a request is in.
+/// The step an open request is at within its stage: what the current
+/// caseworker task is for, or which calendar-day wait is running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DraftStep {
+pub(crate) enum Step {
+    /// Caseworker work towards the decision to assess, then the panel.
+    Decision,
+    /// Caseworker work coordinating the assessment and asking for advice.
+    Coordination,
+    /// Waiting for advice.
+    Advice,
+    /// Caseworker work on the decision not to issue a plan.
+    NoPlanDecision,
+    /// Caseworker work drafting the plan.
     Drafting,
+    /// The family's period to comment on the draft.
     FamilyComments,
+    /// The school or college consultation.
     Consultation,
+    /// Caseworker work finalising the plan.
     Finalisation,
 }
 
@@ -54,7 +67,7 @@ pub(crate) struct Request {
     pub task: Task,
     /// Pieces of advice still to come in.
     pub advice_pending: u8,
-    pub draft_step: DraftStep,
+    pub step: Step,
     pub exception: bool,
     pub over_20_weeks: bool,
 }
@@ -72,7 +85,7 @@ impl Simulation<'_> {
             holder: NOBODY,
             task: Task::default(),
             advice_pending: 0,
-            draft_step: DraftStep::Drafting,
+            step: Step::Decision,
             exception,
             over_20_weeks: false,
         });
@@ -139,9 +152,8 @@ impl Simulation<'_> {
     }
 
     pub(super) fn request_work_done(&mut self, r: u32) {
-        let req = &self.requests[r as usize];
-        match (req.stage, req.draft_step) {
-            (RequestStage::AwaitingDecision, _) => {
+        match self.requests[r as usize].step {
+            Step::Decision => {
                 if self.sc.panel.enabled {
                     let day = self
                         .sc
@@ -152,18 +164,17 @@ impl Simulation<'_> {
                     self.on_panel(r);
                 }
             }
-            (RequestStage::Assessment, _) if req.advice_pending == u8::MAX => {
-                // The no-plan decision is done.
+            Step::Coordination => self.request_advice(r),
+            Step::NoPlanDecision => {
                 self.set_stage(r, RequestStage::NoPlan);
                 self.close_case(Case::Request(r));
             }
-            (RequestStage::Assessment, _) => self.request_advice(r),
-            (RequestStage::Drafting, DraftStep::Drafting) => {
-                self.requests[r as usize].draft_step = DraftStep::FamilyComments;
+            Step::Drafting => {
+                self.requests[r as usize].step = Step::FamilyComments;
                 self.after_delay(r, self.p.family);
             }
-            (RequestStage::Drafting, DraftStep::Finalisation) => self.issue_plan(r),
-            _ => {}
+            Step::Finalisation => self.issue_plan(r),
+            Step::Advice | Step::FamilyComments | Step::Consultation => {}
         }
     }
 
@@ -196,6 +207,7 @@ impl Simulation<'_> {
 
     pub(super) fn enter_assessment(&mut self, r: u32) {
         self.set_stage(r, RequestStage::Assessment);
+        self.requests[r as usize].step = Step::Coordination;
         let hours = self.work(r, purpose::ASSESSMENT_WORK, self.p.assessment);
         let deadline = self.requests[r as usize].arrival + SIX_WEEKS + 14.0;
         self.set_task(Case::Request(r), hours, deadline);
@@ -205,6 +217,7 @@ impl Simulation<'_> {
     /// calendar-day advice of health, social care and the school.
     fn request_advice(&mut self, r: u32) {
         let mut k = self.keyed(request_key(r), purpose::ADVICE, 0);
+        self.requests[r as usize].step = Step::Advice;
         let mut pending = 0u8;
         for s in [self.p.health, self.p.social_care, self.p.school]
             .into_iter()
@@ -240,8 +253,7 @@ impl Simulation<'_> {
     fn advice_complete(&mut self, r: u32) {
         let arrival = self.requests[r as usize].arrival;
         if self.keyed(request_key(r), purpose::NO_PLAN, 0).unit() < self.sc.requests.no_plan_share {
-            // Marked so the completed work is read as the no-plan decision.
-            self.requests[r as usize].advice_pending = u8::MAX;
+            self.requests[r as usize].step = Step::NoPlanDecision;
             let hours = self.work(r, purpose::NO_PLAN, self.p.no_plan);
             self.set_task(Case::Request(r), hours, arrival + 16.0 * 7.0);
         } else {
@@ -251,7 +263,7 @@ impl Simulation<'_> {
 
     pub(super) fn enter_drafting(&mut self, r: u32) {
         self.set_stage(r, RequestStage::Drafting);
-        self.requests[r as usize].draft_step = DraftStep::Drafting;
+        self.requests[r as usize].step = Step::Drafting;
         let hours = self.work(r, purpose::DRAFTING, self.p.drafting);
         let deadline = self.requests[r as usize].arrival + 16.0 * 7.0;
         self.set_task(Case::Request(r), hours, deadline);
@@ -261,7 +273,7 @@ impl Simulation<'_> {
     fn after_delay(&mut self, r: u32, step: Option<Sampler>) {
         match step {
             Some(s) => {
-                let instance = self.requests[r as usize].draft_step as u64;
+                let instance = self.requests[r as usize].step as u64;
                 let days =
                     s.sample(&mut self.keyed(request_key(r), purpose::DRAFTING, instance + 1));
                 self.queue
@@ -272,13 +284,13 @@ impl Simulation<'_> {
     }
 
     pub(super) fn on_request_step_over(&mut self, r: u32) {
-        match self.requests[r as usize].draft_step {
-            DraftStep::FamilyComments => {
-                self.requests[r as usize].draft_step = DraftStep::Consultation;
+        match self.requests[r as usize].step {
+            Step::FamilyComments => {
+                self.requests[r as usize].step = Step::Consultation;
                 self.after_delay(r, self.p.consultation);
             }
-            DraftStep::Consultation => {
-                self.requests[r as usize].draft_step = DraftStep::Finalisation;
+            Step::Consultation => {
+                self.requests[r as usize].step = Step::Finalisation;
                 let hours = self.work(r, purpose::FINALISATION, self.p.finalisation);
                 let deadline = self.requests[r as usize].arrival + TWENTY_WEEKS;
                 self.set_task(Case::Request(r), hours, deadline);

@@ -54,7 +54,9 @@ pub struct Scenario {
 pub struct Requests {
     /// Whether requests arrive at all (off reduces the model to reviews).
     pub enabled: bool,
-    /// Requests a year in the first year. Default 2,100 [D].
+    /// Requests a year at the rate of the start date (growth then
+    /// compounds continuously, so the first year receives a little more).
+    /// Default 2,100 [D].
     pub per_year: f64,
     /// Yearly growth, compounded continuously day by day. Default 0.10 [D].
     pub growth_per_year: f64,
