@@ -158,7 +158,11 @@ fn init(path: &Path, force: bool) -> Result<(), Failure> {
     }
     output::write_atomic(path, |w| w.write_all(scenario::TEMPLATE.as_bytes()))
         .map_err(|e| Failure::BadInput(e.into()))?;
-    print_out(&format!("wrote {}: every parameter with its default; edit and run `ehcsim run {}`\n", path.display(), path.display()))
+    print_out(&format!(
+        "wrote {}: every parameter with its default; edit and run `ehcsim run {}`\n",
+        path.display(),
+        path.display()
+    ))
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
@@ -193,12 +197,19 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let progress = |done: u64| {
         // Only runs longer than a second earn a bar; indicatif hides it by
         // itself when stderr is not a terminal.
-        if !args.quiet && started.elapsed() > Duration::from_secs(1) && !shown.swap(true, Ordering::Relaxed) {
+        if !args.quiet
+            && started.elapsed() > Duration::from_secs(1)
+            && !shown.swap(true, Ordering::Relaxed)
+        {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
         bar.set_position(done);
     };
-    let config = RunConfig { master_seed: args.seed, replications: args.reps, threads: args.threads.map(usize::from) };
+    let config = RunConfig {
+        master_seed: args.seed,
+        replications: args.reps,
+        threads: args.threads.map(usize::from),
+    };
     let results = experiment::run(&scenarios, &config, &progress, &cancel);
     bar.finish_and_clear();
     let results = match results {
@@ -210,7 +221,9 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         Err(e) => return Err(Failure::Other(e.into())),
     };
     if !args.quiet {
-        let threads = args.threads.map_or(rayon::current_num_threads(), usize::from);
+        let threads = args
+            .threads
+            .map_or(rayon::current_num_threads(), usize::from);
         eprintln!(
             "simulated {:.1} million events in {:.2} s: {:.1} million events per second on {} thread(s)",
             results.events as f64 / 1e6,
@@ -219,8 +232,14 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             threads
         );
     }
-    let input = ManifestInput { command_line: std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect(), scenarios: sources };
-    let written = output::write_all(&args.out, &results, &input).map_err(|e| Failure::Other(e.into()))?;
+    let input = ManifestInput {
+        command_line: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        scenarios: sources,
+    };
+    let written =
+        output::write_all(&args.out, &results, &input).map_err(|e| Failure::Other(e.into()))?;
     print_out(&output::summary_table(&results, &scenarios))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     print_out(&format!("\nwrote {}\n", names.join(", ")))
