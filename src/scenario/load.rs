@@ -44,7 +44,7 @@ impl std::fmt::Display for Problem {
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            self.file.display(),
+            spanned::path_text(&self.file),
             self.line,
             self.column,
             self.key,
@@ -75,7 +75,7 @@ pub enum LoadError {
     Invalid(Vec<Problem>),
     /// The file could not be read: missing, a directory, not a regular file,
     /// unreadable or too large.
-    #[error("{}: cannot read scenario file: {message} (a scenario must be a readable TOML text file of at most {} bytes)", .path.display(), MAX_FILE_BYTES)]
+    #[error("{}: cannot read scenario file: {message} (a scenario must be a readable TOML text file of at most {} bytes)", spanned::path_text(.path), MAX_FILE_BYTES)]
     Read {
         /// The path as given.
         path: PathBuf,
@@ -83,7 +83,7 @@ pub enum LoadError {
         message: String,
     },
     /// The file is not UTF-8 text.
-    #[error("{}:{line}:{column}: scenario file is not valid UTF-8 text (first bad byte here); save it as UTF-8", .path.display())]
+    #[error("{}:{line}:{column}: scenario file is not valid UTF-8 text (first bad byte here); save it as UTF-8", spanned::path_text(.path))]
     NotUtf8 {
         /// The path as given.
         path: PathBuf,
@@ -335,8 +335,8 @@ impl Loader {
             let names: Vec<String> = self
                 .chain
                 .iter()
-                .map(|(_, p)| p.display().to_string())
-                .chain(std::iter::once(base_path.display().to_string()))
+                .map(|(_, p)| spanned::path_text(p))
+                .chain(std::iter::once(spanned::path_text(&base_path)))
                 .collect();
             self.problems.push(Problem::at(
                 &node.loc,
@@ -364,7 +364,7 @@ impl Loader {
                     "extends",
                     format!(
                         "cannot read base scenario `{}`: {m} (allowed: a readable TOML file, path relative to this file's folder)",
-                        base_path.display()
+                        spanned::path_text(&base_path)
                     ),
                 ));
                 return None;
@@ -375,7 +375,7 @@ impl Loader {
                     "extends",
                     format!(
                         "base scenario `{}` is not valid UTF-8 text",
-                        base_path.display()
+                        spanned::path_text(&base_path)
                     ),
                 ));
                 self.problems.push(Problem {

@@ -392,8 +392,8 @@ impl Scenario {
         self.calendar.days as f64
     }
 
-    /// A rough count of events one replication will process, used to size
-    /// the event queue and entity tables up front.
+    /// Requests expected over the whole run (growth included), used to
+    /// refuse absurd scenarios and to size entity tables up front.
     pub fn expected_requests(&self) -> f64 {
         if !self.requests.enabled {
             return 0.0;

@@ -22,7 +22,7 @@ pub const TEMPLATE: &str = r#"# ehcsim scenario file.
 #   { dist = "uniform", min = 1, max = 4 }
 # Run `ehcsim check FILE` to list every problem in a file with its line.
 
-# Short name used in every output (letters, digits, spaces, - _ .; no / or \).
+# Short name used in every output: at most 100 characters, no / or \.
 # Default: the file name without .toml. Never inherited through `extends`.
 name = "my-scenario"
 # One line saying what the scenario tries.
@@ -160,7 +160,8 @@ priority = "earliest_deadline"
 [[caseworkers.groups]]
 # Name for outputs. Default "group N".
 name = "caseworkers"
-# Full-time equivalents, > 0 and at most 10000. [D: 41, county median]
+# Full-time equivalents, > 0 and at most 10000 (and 10000 over all groups).
+# [D: 41, county median]
 fte = 41.0
 # First and last day in post (optional; default the whole run; may lie
 # outside the run; end on or after start).
@@ -183,7 +184,8 @@ fte = 41.0
 # Plans in force on the start date, 0 to 2000000; next reviews spread evenly
 # over the coming interval. [D: 8,200, county median]
 plans_in_force = 8200
-# Of those, plans whose review is already overdue (at most plans_in_force).
+# Of those, plans whose review is already overdue, 0 to plans_in_force.
+# [E: none, a county with no backlog]
 overdue_reviews = 0
 # Days each overdue review is past its limit (distribution in days). [E]
 overdue_age_days = { dist = "uniform", min = 0.0, max = 365.0 }

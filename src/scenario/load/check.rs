@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Weekday};
 
-use super::spanned::{shorten, Loc, Node, Table, Val};
+use super::spanned::{key_text, shorten, Loc, Node, Table, Val};
 use super::Problem;
 use crate::engine::Dist;
 use crate::scenario::{
@@ -344,6 +344,11 @@ impl Ck<'_> {
         )
     }
 
+    /// Problems found so far, listed or not.
+    fn count(&self) -> usize {
+        self.out.len() + self.dropped
+    }
+
     fn any_bad(&self, keys: &[&str]) -> bool {
         keys.iter().any(|k| self.bad.contains(*k))
     }
@@ -355,7 +360,7 @@ impl Ck<'_> {
             if allowed.contains(&e.key.as_str()) {
                 continue;
             }
-            let key = join(path, &e.key);
+            let key = join(path, &key_text(&e.key));
             if self.out.len() >= MAX_PROBLEMS {
                 // Only counted: skip the work of a message.
                 self.report(&e.key_loc, &key, "");
@@ -370,7 +375,7 @@ impl Ck<'_> {
             };
             let msg = format!(
                 "unknown key `{}`{hint} (allowed {}: {})",
-                shorten(&e.key, 40),
+                key_text(&e.key),
                 table_header(schema),
                 allowed.join(", ")
             );
@@ -676,10 +681,10 @@ impl Ck<'_> {
                     .unwrap_or_default();
                 self.report(
                     &e.key_loc,
-                    &join(key, &e.key),
+                    &join(key, &key_text(&e.key)),
                     format!(
                         "unknown parameter `{}` for a {name} distribution{hint} (allowed: dist, {})",
-                        shorten(&e.key, 40),
+                        key_text(&e.key),
                         params.join(", ")
                     ),
                 );
@@ -790,7 +795,7 @@ impl Ck<'_> {
                 continue;
             };
             self.unknown_keys(t, &ikey, &schema);
-            let before = self.out.len();
+            let before = self.count();
             let name = match self.get(t, &ikey, "name") {
                 Some((n, full)) => self.name_node(n, &full),
                 None => Some(format!("{default_name} {}", i + 1)),
@@ -817,7 +822,7 @@ impl Ck<'_> {
                 }
             }
             let hours = self.num(t, &ikey, "hours_per_fte_year", HOURS_PER_YEAR);
-            if self.out.len() > before {
+            if self.count() > before {
                 ok = false;
                 continue;
             }
@@ -863,7 +868,7 @@ impl Ck<'_> {
                 continue;
             };
             self.unknown_keys(t, &ikey, &schema);
-            let before = self.out.len();
+            let before = self.count();
             let stages = [
                 ("awaiting_decision", OpenStage::AwaitingDecision),
                 ("assessment", OpenStage::Assessment),
@@ -887,7 +892,7 @@ impl Ck<'_> {
                 );
             }
             let age = self.dist(t, &ikey, "age_days", "days", MAX_DAYS);
-            if self.out.len() > before {
+            if self.count() > before {
                 ok = false;
                 continue;
             }
@@ -1360,6 +1365,24 @@ fn cross_checks(ck: &mut Ck<'_>, s: &Scenario) {
             &key,
             "empty staffing: no caseworker groups while requests or reviews are enabled (allowed: at least one [[caseworkers.groups]] with fte > 0, or both requests and reviews switched off)",
         );
+    }
+
+    for (groups, key) in [
+        (&s.caseworkers.groups, "caseworkers.groups"),
+        (&s.backlog_team, "backlog_team"),
+    ] {
+        let total: f64 = groups.iter().map(|g| g.fte).sum();
+        if !ck.any_bad(&[key]) && total > MAX_GROUP_FTE {
+            let (loc, k) = ck.place(&[key]);
+            ck.report(
+                &loc,
+                &k,
+                format!(
+                    "too many staff (got {total} FTE in {} groups, allowed at most {MAX_GROUP_FTE} FTE in all)",
+                    groups.len()
+                ),
+            );
+        }
     }
 
     // A caseworker at the cap must have time left after contact hours.

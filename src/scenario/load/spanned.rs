@@ -153,6 +153,34 @@ impl Val {
     }
 }
 
+/// A key as written by the user, shown on one line: bare when it is a plain
+/// TOML bare key, else quoted with escapes; long keys are shortened.
+pub(crate) fn key_text(k: &str) -> String {
+    let bare = !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        shorten(k, 60)
+    } else {
+        format!("{:?}", shorten(k, 60))
+    }
+}
+
+/// A path shown on one line (control characters escaped).
+pub(crate) fn path_text(p: &std::path::Path) -> String {
+    p.display()
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// At most `n` characters of `s`, with an ellipsis when cut.
 pub(crate) fn shorten(s: &str, n: usize) -> String {
     if s.chars().count() <= n {

@@ -382,6 +382,8 @@ fn problem_messages_are_specific() {
     assert!(m.contains("not a usable name"), "{m}");
     let m = one("[[initial.open_requests]]\nstage = \"drafting\"\n");
     assert!(m.contains("initial.open_requests[0].count: missing"), "{m}");
+    let m = one("[[caseworkers.groups]]\nfte = 6000\n[[caseworkers.groups]]\nfte = 6000\n");
+    assert!(m.contains("caseworkers.groups: too many staff"), "{m}");
     let m = one("[[caseworkers.groups]]\nname = \"x\"\n");
     assert!(m.contains("caseworkers.groups[0].fte: missing"), "{m}");
 }
@@ -808,15 +810,141 @@ mod fuzz {
                 assert!(!ps.is_empty());
                 for p in ps {
                     assert!(!p.key.is_empty() && !p.message.is_empty(), "{p:?}");
-                    assert!(!p.message.contains('\n'), "{p:?}");
+                    assert!(!p.message.contains('\n') && !p.key.contains('\n'), "{p:?}");
                 }
-                let _ = e.to_string();
+                // One line per problem, after the heading.
+                assert_eq!(e.to_string().lines().count(), ps.len() + 1);
             }
         }
     }
 
     fn edits() -> impl Strategy<Value = Vec<(usize, usize, String)>> {
         proptest::collection::vec((any::<usize>(), 0usize..6, insertion()), 1..6)
+    }
+
+    /// A TOML value, mostly well formed, of every kind the schema uses.
+    fn value() -> impl Strategy<Value = String> {
+        let name = proptest::sample::select(
+            &[
+                "fixed",
+                "exponential",
+                "gamma",
+                "lognormal",
+                "triangular",
+                "uniform",
+                "poisson",
+                "thursday",
+                "drafting",
+                "assessment",
+                "awaiting_decision",
+                "reviews_first",
+                "earliest_deadline",
+                "",
+                "2026-04-01",
+                "medium-county.toml",
+                "x/y",
+            ][..],
+        );
+        let num = prop_oneof![
+            (-5i64..3000).prop_map(|v| v.to_string()),
+            (-1.0f64..2.0).prop_map(|v| format!("{v:?}")),
+            any::<i64>().prop_map(|v| v.to_string()),
+            any::<f64>().prop_map(|v| if v.is_finite() {
+                format!("{v:?}")
+            } else {
+                "nan".to_string()
+            }),
+            Just("1e308".to_string()),
+            Just("0".to_string()),
+        ];
+        let key = proptest::sample::select(
+            &[
+                "value", "mean", "cv", "min", "mode", "max", "dist", "stage", "count", "fte",
+            ][..],
+        );
+        prop_oneof![
+            4 => num.clone(),
+            2 => name.clone().prop_map(|n| format!("\"{n}\"")),
+            1 => Just("true".to_string()),
+            1 => Just("false".to_string()),
+            1 => (1900i32..2300, 1u32..13, 1u32..29)
+                .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+            2 => proptest::collection::vec(num.clone(), 0..14)
+                .prop_map(|v| format!("[{}]", v.join(", "))),
+            3 => (name, proptest::collection::vec((key, num), 0..4)).prop_map(|(n, kv)| {
+                let mut parts = vec![format!("dist = \"{n}\"")];
+                let mut seen = std::collections::HashSet::new();
+                for (k, v) in kv {
+                    if k != "dist" && seen.insert(k) {
+                        parts.push(format!("{k} = {v}"));
+                    }
+                }
+                format!("{{ {} }}", parts.join(", "))
+            }),
+            1 => Just("[]".to_string()),
+            1 => Just("{}".to_string()),
+        ]
+    }
+
+    /// Line edits: (operation, line, replacement value, key).
+    fn line_edits() -> impl Strategy<Value = Vec<(u8, usize, String, &'static str)>> {
+        let keys: Vec<&'static str> = crate::scenario::load::schema()
+            .iter()
+            .flat_map(|(_, k)| k.iter().copied())
+            .chain([
+                "refused_shre",
+                "fte ",
+                "[[caseworkers.groups]]",
+                "[[backlog_team]]",
+            ])
+            .collect();
+        proptest::collection::vec(
+            (
+                0u8..5,
+                any::<usize>(),
+                value(),
+                proptest::sample::select(keys),
+            ),
+            1..8,
+        )
+    }
+
+    /// Applies line edits: replace a value, delete, duplicate or swap a
+    /// line, or add `key = value`.
+    fn edit_lines(base: &str, edits: &[(u8, usize, String, &'static str)]) -> String {
+        let mut lines: Vec<String> = base.lines().map(str::to_string).collect();
+        for (op, at, value, key) in edits {
+            let n = lines.len().max(1);
+            let i = at % n;
+            match op {
+                0 | 1 => {
+                    // Replace the value of the i-th `key = value` line from i.
+                    let hit = (0..lines.len()).map(|k| (i + k) % lines.len()).find(|&k| {
+                        !lines[k].trim_start().starts_with('#') && lines[k].contains('=')
+                    });
+                    if let Some(k) = hit {
+                        let head = lines[k].split('=').next().unwrap_or("").to_string();
+                        lines[k] = format!("{head}= {value}");
+                    }
+                }
+                2 if !lines.is_empty() => {
+                    lines.remove(i);
+                }
+                3 if !lines.is_empty() => {
+                    let l = lines[i].clone();
+                    lines.insert(i, l);
+                }
+                _ => {
+                    let l = if key.starts_with('[') {
+                        (*key).to_string()
+                    } else {
+                        format!("{key} = {value}")
+                    };
+                    lines.insert(i.min(lines.len()), l);
+                }
+            }
+        }
+        lines.join("\n")
     }
 
     fn scenario_path() -> PathBuf {
@@ -835,16 +963,37 @@ mod fuzz {
         fn mutated_scenarios_never_panic(seed in 0..SEEDS.len(), e in edits()) {
             check(&mutate(SEEDS[seed], &e), &scenario_path());
         }
+
+        #[test]
+        fn edited_scenarios_never_panic(seed in 0..SEEDS.len(), e in line_edits()) {
+            check(&edit_lines(SEEDS[seed], &e), &scenario_path());
+        }
+    }
+
+    /// Cases for the long run: `EHCSIM_FUZZ_CASES`, default 200,000.
+    fn long_cases() -> u32 {
+        std::env::var("EHCSIM_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200_000)
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 200_000, failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: long_cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
-        /// The long fuzz run: `cargo test --release --lib fuzz_long -- --ignored`.
+        /// The long fuzz run (200,000 cases each, about 15 s in release):
+        /// `cargo test --release --lib fuzz_long -- --ignored`; set
+        /// `EHCSIM_FUZZ_CASES` for more.
         #[test]
         #[ignore]
         fn fuzz_long_mutated_scenarios(seed in 0..SEEDS.len(), e in edits()) {
             check(&mutate(SEEDS[seed], &e), &scenario_path());
+        }
+
+        #[test]
+        #[ignore]
+        fn fuzz_long_edited_scenarios(seed in 0..SEEDS.len(), e in line_edits()) {
+            check(&edit_lines(SEEDS[seed], &e), &scenario_path());
         }
 
         #[test]
