@@ -160,3 +160,48 @@ fn scenarios_differing_only_in_staffing_receive_the_same_requests() {
     }
     assert!(differs, "staffing should change something downstream");
 }
+
+#[test]
+fn work_still_gets_done_after_idle_staff_leave() {
+    // Regression: workers who left while idle stayed on the idle list, and
+    // a new task could wake one of them instead of a worker still in post,
+    // leaving the task unworked. With 20 requests a year and one caseworker
+    // left, every decision should still take about 2.5 hours.
+    let mut s = short(104);
+    s.requests.per_year = 20.0;
+    s.requests.growth_per_year = 0.0;
+    s.requests.refused_share = 1.0;
+    s.panel.enabled = false;
+    s.reviews.enabled = false;
+    s.psychologists.enabled = false;
+    s.initial.plans_in_force = 0;
+    s.initial.open_requests.clear();
+    let start = s.calendar.start;
+    s.caseworkers.groups = vec![
+        StaffGroup {
+            name: "stays".into(),
+            fte: 1.0,
+            start: None,
+            end: None,
+            hours_per_fte_year: None,
+        },
+        StaffGroup {
+            name: "leaves".into(),
+            fte: 10.0,
+            start: None,
+            end: Some(start + chrono::Duration::days(10)),
+            hours_per_fte_year: None,
+        },
+    ];
+    let r = &run(&[s], 3, 4, 1)[0];
+    for rep in &r.replications {
+        let made: f64 = (0..rep.weeks)
+            .map(|w| rep.weekly_value(w, Metric::DecisionsMade))
+            .sum();
+        let on_time: f64 = (0..rep.weeks)
+            .map(|w| rep.weekly_value(w, Metric::DecisionsWithin6Weeks))
+            .sum();
+        assert!(made >= 20.0, "only {made} decisions");
+        assert_eq!(made, on_time);
+    }
+}

@@ -358,8 +358,12 @@ impl Simulation<'_> {
             Team::Caseworkers => &mut self.work.idle_caseworkers,
             Team::Backlog => &mut self.work.idle_backlog,
         };
-        if let Some(w) = idle.pop() {
-            self.find_work(w);
+        // Workers who left while idle are still on the list: skip them.
+        while let Some(w) = idle.pop() {
+            if self.workers[w as usize].active {
+                self.find_work(w);
+                return;
+            }
         }
     }
 
