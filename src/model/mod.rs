@@ -292,7 +292,8 @@ impl<'s> Simulation<'s> {
             } else {
                 rng.random::<f64>() * interval
             };
-            self.add_plan(key, under5, -1.0, due);
+            let p = self.add_plan(key, under5, -1.0, due);
+            self.allocate(Case::Plan(p));
         }
         for group in &init.open_requests {
             let age = group.age_days.sampler();

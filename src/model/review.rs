@@ -38,8 +38,9 @@ pub(crate) struct Plan {
 }
 
 impl Simulation<'_> {
-    /// Adds a plan in force whose next review falls due on day `due`.
-    /// The caller allocates it (or hands it its request's caseworker).
+    /// Adds a plan in force, issued on day `issued` (negative: before the
+    /// start), whose next review falls due on day `due`. The caller
+    /// allocates it, or hands it its request's caseworker.
     pub(super) fn add_plan(&mut self, key: u64, under5: bool, issued: f64, due: f64) -> u32 {
         let p = self.plans.len() as u32;
         let u = self.keyed(key, purpose::PLAN, 1).unit();
@@ -62,9 +63,6 @@ impl Simulation<'_> {
         });
         self.stocks.plans_in_force += 1;
         self.stocks.plans_total += 1;
-        if issued < 0.0 {
-            self.allocate(Case::Plan(p));
-        }
         self.schedule_next(p);
         p
     }
