@@ -93,10 +93,12 @@ impl Calendar {
         (first.0..=last.0).map(FinancialYear).collect()
     }
 
-    /// Index into [`Calendar::financial_years`] of simulation day `day`.
+    /// Index into [`Calendar::financial_years`] of simulation day `day`,
+    /// clamped to the run (the end of the run counts in its last year).
     pub fn financial_year_index(&self, day: f64) -> usize {
         let first = FinancialYear::containing(self.start).0;
-        (FinancialYear::containing(self.date(day)).0 - first).max(0) as usize
+        let last_day = (self.days.max(1) - 1) as f64;
+        (FinancialYear::containing(self.date(day.min(last_day))).0 - first).max(0) as usize
     }
 
     /// The simulation days at which each financial year after the first
@@ -178,6 +180,8 @@ mod tests {
         assert_eq!(c.financial_year_index(364.0), 0);
         assert_eq!(c.financial_year_index(365.0), 1);
         assert_eq!(c.financial_year_ends(), vec![(0, 365.0)]);
+        // The run's end (day 730, 1 April 2028) still counts in its last year.
+        assert_eq!(c.financial_year_index(730.0), 1);
         assert_eq!(FinancialYear(1999).to_string(), "1999-00");
     }
 

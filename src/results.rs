@@ -220,9 +220,18 @@ pub struct Stats {
 /// assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.1), 1.3);
 /// ```
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    // Rounding away the last bits of interpolation noise, applied to every
+    // result alike so that rounding cannot reorder percentiles.
+    let tidy = |v: f64| {
+        if v.is_finite() {
+            (v * 1e9).round() / 1e9
+        } else {
+            v
+        }
+    };
     match sorted.len() {
         0 => f64::NAN,
-        1 => sorted[0],
+        1 => tidy(sorted[0]),
         n => {
             let h = (n - 1) as f64 * p;
             let lo = h.floor() as usize;
@@ -230,12 +239,10 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
             if frac == 0.0 {
                 // Exactly on an order statistic; interpolating would give
                 // 0 * infinity when the next value is "never".
-                return sorted[lo];
+                return tidy(sorted[lo]);
             }
             let hi = (lo + 1).min(n - 1);
-            let v = sorted[lo] + frac * (sorted[hi] - sorted[lo]);
-            // Round away the last bits of interpolation noise.
-            (v * 1e9).round() / 1e9
+            tidy(sorted[lo] + frac * (sorted[hi] - sorted[lo]))
         }
     }
 }

@@ -12,3 +12,18 @@ mod support;
 
 #[path = "theory/queues.rs"]
 mod queues;
+
+#[path = "theory/ample.rs"]
+mod ample;
+
+#[path = "theory/little.rs"]
+mod little;
+
+#[path = "theory/backlog.rs"]
+mod backlog;
+
+#[path = "theory/arrivals.rs"]
+mod arrivals;
+
+#[path = "theory/reviews.rs"]
+mod reviews;

@@ -209,9 +209,16 @@ impl<'s> Simulation<'s> {
                 Some(t) if t <= until => {}
                 _ => break,
             }
-            let Some((_, event)) = self.queue.pop() else {
+            let Some((time, event)) = self.queue.pop() else {
                 break;
             };
+            // The run covers [0, end): events falling at the end itself are
+            // left unhandled, except the closing week's (and year's) end.
+            if time >= self.sc.end_day()
+                && !matches!(event, Event::WeekEnd { .. } | Event::YearEnd { .. })
+            {
+                continue;
+            }
             self.events += 1;
             self.handle(event);
         }

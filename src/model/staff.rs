@@ -20,6 +20,7 @@ pub(crate) struct Group {
     pub fte: f64,
     pub first: u32,
     pub last: u32,
+    pub in_post: bool,
 }
 
 /// One post: a whole-time caseworker, or the fractional remainder of a
@@ -136,6 +137,7 @@ impl Simulation<'_> {
             fte: g.fte,
             first,
             last: self.workers.len() as u32,
+            in_post: false,
         });
         let cal = &self.sc.calendar;
         let start = g.start.map_or(0.0, |d| cal.day_of(d) as f64);
@@ -166,11 +168,19 @@ impl Simulation<'_> {
     }
 
     pub(super) fn on_staffing(&mut self, group: u32, starts: bool) {
+        self.groups[group as usize].in_post = starts;
         let g = self.groups[group as usize].clone();
-        match g.team {
-            Team::Caseworkers => self.stocks.caseworker_fte += if starts { g.fte } else { -g.fte },
-            Team::Backlog => self.stocks.backlog_fte += if starts { g.fte } else { -g.fte },
-        }
+        // Summed afresh, not kept as a running total, so rounding cannot
+        // leave a small negative FTE once every group has left.
+        let in_post = |team| {
+            self.groups
+                .iter()
+                .filter(|x| x.in_post && x.team == team)
+                .map(|x| x.fte)
+                .sum()
+        };
+        self.stocks.caseworker_fte = in_post(Team::Caseworkers);
+        self.stocks.backlog_fte = in_post(Team::Backlog);
         if starts {
             for w in g.first..g.last {
                 self.workers[w as usize].active = true;
