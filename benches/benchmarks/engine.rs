@@ -12,7 +12,7 @@ fn hold(c: &mut Criterion) {
         group.throughput(Throughput::Elements(100_000));
         group.bench_with_input(BenchmarkId::from_parameter(size), &size, |b, &size| {
             let mut rng = ChaCha8Rng::seed_from_u64(1);
-            let mut q = EventQueue::new(1e6, size + 1);
+            let mut q = EventQueue::new(36_500.0, size + 1);
             for i in 0..size {
                 q.schedule(rng.random::<f64>() * 365.0, i as u32);
             }

@@ -35,31 +35,52 @@ impl<T> Ord for Entry<T> {
     }
 }
 
-/// A min-priority queue by an `f64` key, equal keys in insertion order.
-/// Used for the future-event list and for work queues ordered by deadline.
-pub struct KeyedHeap<T> {
-    heap: BinaryHeap<Entry<T>>,
-    next_seq: u64,
+/// An item with its key in a [`KeyedHeap`].
+struct Keyed<T> {
+    key: f64,
+    item: T,
 }
 
-impl<T> KeyedHeap<T> {
+impl<T: Ord> PartialEq for Keyed<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl<T: Ord> Eq for Keyed<T> {}
+impl<T: Ord> PartialOrd for Keyed<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T: Ord> Ord for Keyed<T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Reversed: BinaryHeap is a max-heap and we want the smallest first.
+        other
+            .key
+            .total_cmp(&self.key)
+            .then_with(|| other.item.cmp(&self.item))
+    }
+}
+
+/// A min-priority queue by an `f64` key, equal keys in the items' own order
+/// (so the order never depends on how the heap arranges equal keys). Used
+/// for work queues ordered by deadline; items should be small (indices).
+pub struct KeyedHeap<T> {
+    heap: BinaryHeap<Keyed<T>>,
+}
+
+impl<T: Ord> KeyedHeap<T> {
     /// An empty heap with room for `capacity` items.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             heap: BinaryHeap::with_capacity(capacity),
-            next_seq: 0,
         }
     }
 
     /// Adds `item` with priority `key` (smaller first).
     #[inline]
     pub fn push(&mut self, key: f64, item: T) {
-        self.heap.push(Entry {
-            key,
-            seq: self.next_seq,
-            item,
-        });
-        self.next_seq += 1;
+        self.heap.push(Keyed { key, item });
     }
 
     /// The smallest key and its item, without removing them.
@@ -85,22 +106,23 @@ impl<T> KeyedHeap<T> {
     }
 }
 
-/// Width in days of one bucket of the future-event list.
-const BUCKET_DAYS: f64 = 7.0;
+/// Width in days of one bucket of the future-event list: a day keeps the
+/// heap to about a day of events (a few hundred in the medium county).
+const BUCKET_DAYS: f64 = 1.0;
 
 /// The future-event list: events of type `E` (a small `Copy` enum of
 /// indices) ordered by time, ties in the order they were scheduled.
 ///
 /// Most pending events lie far ahead (a plan's next review is up to a year
-/// away), so events beyond the current week wait unsorted in weekly buckets
-/// and enter the heap only when their week comes. The heap then holds about
-/// a week of events and stays in cache. Each event keeps the sequence number
+/// away), so events beyond the current day wait unsorted in daily buckets
+/// and enter the heap only when their day comes. The heap then holds about
+/// a day of events and stays in cache. Each event keeps the sequence number
 /// it was given when scheduled, so the order is exactly that of one heap.
 /// Emptied buckets are recycled, so once warm the queue does not allocate.
 pub struct EventQueue<E> {
     near: BinaryHeap<Entry<E>>,
-    /// `buckets[i]` holds events of week `i` (from day 0), for weeks after
-    /// the current one; the last bucket takes everything beyond.
+    /// `buckets[i]` holds events of bucket `i` (from day 0), for buckets
+    /// after the current one; the last bucket takes everything beyond.
     buckets: Vec<Vec<Entry<E>>>,
     spare: Vec<Vec<Entry<E>>>,
     /// Events before this time are in `near`.
@@ -115,10 +137,10 @@ impl<E> EventQueue<E> {
     /// An empty queue for a run of `horizon` days, with room for about
     /// `capacity` pending events.
     pub fn new(horizon: Time, capacity: usize) -> Self {
-        let weeks = (horizon.max(0.0) / BUCKET_DAYS).ceil() as usize + 2;
+        let n = (horizon.max(0.0) / BUCKET_DAYS).ceil() as usize + 2;
         Self {
             near: BinaryHeap::with_capacity(capacity.min(1 << 16)),
-            buckets: (0..weeks).map(|_| Vec::new()).collect(),
+            buckets: (0..n).map(|_| Vec::new()).collect(),
             spare: Vec::new(),
             boundary: BUCKET_DAYS,
             current: 0,
@@ -150,8 +172,8 @@ impl<E> EventQueue<E> {
             self.near.push(entry);
         } else {
             let last = self.buckets.len() - 1;
-            let week = ((time / BUCKET_DAYS) as usize).min(last);
-            let bucket = &mut self.buckets[week];
+            let index = ((time / BUCKET_DAYS) as usize).min(last);
+            let bucket = &mut self.buckets[index];
             if bucket.capacity() == 0 {
                 if let Some(v) = self.spare.pop() {
                     *bucket = v;

@@ -178,7 +178,7 @@ impl Simulation<'_> {
         if now >= limit {
             plan.overdue = true;
             self.stocks.overdue_reviews += 1;
-            self.offer_to_backlog(Case::Plan(p));
+            self.offer_to_backlog(p);
         }
     }
 

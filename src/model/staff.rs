@@ -39,14 +39,19 @@ pub(crate) struct Worker {
     pub current: Option<Case>,
 }
 
+/// A queued task: the index of its request (in the requests queue) or plan
+/// (in the others) and the task's number. Equal keys go lowest index first,
+/// which is also the older case.
+pub(crate) type TaskRef = (u32, u32);
+
 /// Two queues of queued tasks (new assessments and reviews), keyed by the
 /// priority rule, and the backlog team's queue of overdue review tasks,
 /// oldest limit first. Entries carry the task number and are skipped when
 /// stale (taken from another queue, or the task has moved on).
 pub(crate) struct WorkQueues {
-    pub requests: KeyedHeap<(Case, u32)>,
-    pub reviews: KeyedHeap<(Case, u32)>,
-    pub overdue: KeyedHeap<(Case, u32)>,
+    pub requests: KeyedHeap<TaskRef>,
+    pub reviews: KeyedHeap<TaskRef>,
+    pub overdue: KeyedHeap<TaskRef>,
     pub idle_caseworkers: Vec<u32>,
     pub idle_backlog: Vec<u32>,
 }
@@ -341,11 +346,11 @@ impl Simulation<'_> {
             _ => deadline,
         };
         match case {
-            Case::Request(_) => self.work.requests.push(key, (case, number)),
+            Case::Request(r) => self.work.requests.push(key, (r, number)),
             Case::Plan(p) => {
-                self.work.reviews.push(key, (case, number));
+                self.work.reviews.push(key, (p, number));
                 if self.plans[p as usize].overdue {
-                    self.work.overdue.push(deadline, (case, number));
+                    self.work.overdue.push(deadline, (p, number));
                     self.wake(Team::Backlog);
                 }
             }
@@ -355,10 +360,10 @@ impl Simulation<'_> {
 
     /// A queued review task has just become overdue: the backlog team may
     /// take it.
-    pub(crate) fn offer_to_backlog(&mut self, case: Case) {
-        let t = *self.task_mut(case);
+    pub(crate) fn offer_to_backlog(&mut self, p: u32) {
+        let t = self.plans[p as usize].task;
         if t.state == TaskState::Queued {
-            self.work.overdue.push(t.deadline, (case, t.number));
+            self.work.overdue.push(t.deadline, (p, t.number));
             self.wake(Team::Backlog);
         }
     }
@@ -377,17 +382,11 @@ impl Simulation<'_> {
         }
     }
 
-    /// Drops stale entries from the top of a heap.
-    fn clean(
-        heap: &mut KeyedHeap<(Case, u32)>,
-        requests: &[super::request::Request],
-        plans: &[super::review::Plan],
-    ) {
-        while let Some((_, &(case, number))) = heap.peek() {
-            let t = match case {
-                Case::Request(r) => &requests[r as usize].task,
-                Case::Plan(p) => &plans[p as usize].task,
-            };
+    /// Drops stale entries (taken from another queue, or the case has
+    /// moved on to another task) from the top of a heap.
+    fn clean(heap: &mut KeyedHeap<TaskRef>, task: impl Fn(u32) -> super::Task) {
+        while let Some((_, &(i, number))) = heap.peek() {
+            let t = task(i);
             if t.number == number && t.state == TaskState::Queued {
                 return;
             }
@@ -397,18 +396,17 @@ impl Simulation<'_> {
 
     /// The next task for a worker of `team`, by the scenario's priority.
     fn next_task(&mut self, team: Team) -> Option<Case> {
-        let (req, rev, ovd) = (
-            &mut self.work.requests,
-            &mut self.work.reviews,
-            &mut self.work.overdue,
-        );
+        let (requests, plans) = (&self.requests, &self.plans);
+        let request_task = |i: u32| requests[i as usize].task;
+        let plan_task = |i: u32| plans[i as usize].task;
+        let work = &mut self.work;
         if team == Team::Backlog {
-            Self::clean(ovd, &self.requests, &self.plans);
-            return ovd.pop().map(|(_, (c, _))| c);
+            Self::clean(&mut work.overdue, plan_task);
+            return work.overdue.pop().map(|(_, (p, _))| Case::Plan(p));
         }
-        Self::clean(req, &self.requests, &self.plans);
-        Self::clean(rev, &self.requests, &self.plans);
-        let from_requests = match (req.peek(), rev.peek()) {
+        Self::clean(&mut work.requests, request_task);
+        Self::clean(&mut work.reviews, plan_task);
+        let from_requests = match (work.requests.peek(), work.reviews.peek()) {
             (None, None) => return None,
             (Some(_), None) => true,
             (None, Some(_)) => false,
@@ -418,8 +416,11 @@ impl Simulation<'_> {
                 _ => a <= b,
             },
         };
-        let heap = if from_requests { req } else { rev };
-        heap.pop().map(|(_, (c, _))| c)
+        if from_requests {
+            work.requests.pop().map(|(_, (r, _))| Case::Request(r))
+        } else {
+            work.reviews.pop().map(|(_, (p, _))| Case::Plan(p))
+        }
     }
 
     /// An idle, active worker takes the next task or goes idle.
