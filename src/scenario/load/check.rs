@@ -761,6 +761,65 @@ impl Ck<'_> {
         }
     }
 
+    /// An array of tables (`[[key]]`), each read by `item` once its
+    /// unknown keys are reported. Every entry is checked; the list is
+    /// returned only when none had a problem.
+    fn tables<T>(
+        &mut self,
+        node: &Node,
+        key: &str,
+        (max, what): (usize, &str),
+        mut item: impl FnMut(&mut Self, &Node, &Table, &str) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let header = format!("an array of tables, each written [[{key}]]");
+        let Val::Array(items) = &node.val else {
+            self.wrong_type(node, key, &header);
+            return None;
+        };
+        if items.len() > max {
+            self.report(
+                &node.loc,
+                key,
+                format!(
+                    "too many {what} (got {}, allowed at most {max})",
+                    items.len()
+                ),
+            );
+            return None;
+        }
+        let schema = format!("{key}[]");
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, entry) in items.iter().enumerate() {
+            let ikey = format!("{key}[{i}]");
+            let Val::Table(t) = &entry.val else {
+                self.wrong_type(entry, &ikey, &header);
+                ok = false;
+                continue;
+            };
+            self.unknown_keys(t, &ikey, &schema);
+            let before = self.count();
+            let value = item(self, entry, t, &ikey);
+            if self.count() > before {
+                ok = false;
+            } else if let Some(v) = value {
+                out.push(v);
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// Reports `key` missing from the entry at `entry` when it is absent.
+    fn require(&mut self, entry: &Node, t: &Table, ikey: &str, key: &str, allowed: &str) {
+        if t.get(key).is_none() {
+            self.report(
+                &entry.loc,
+                &join(ikey, key),
+                format!("missing (allowed {allowed})"),
+            );
+        }
+    }
+
     /// An array of staff groups (`[[caseworkers.groups]]`, `[[backlog_team]]`).
     fn staff_groups(
         &mut self,
@@ -768,149 +827,77 @@ impl Ck<'_> {
         key: &str,
         default_name: &str,
     ) -> Option<Vec<StaffGroup>> {
-        let header = format!("an array of tables, each written [[{key}]]");
-        let Val::Array(items) = &node.val else {
-            self.wrong_type(node, key, &header);
-            return None;
-        };
-        if items.len() > MAX_GROUPS {
-            self.report(
-                &node.loc,
-                key,
-                format!(
-                    "too many groups (got {}, allowed at most {MAX_GROUPS})",
-                    items.len()
-                ),
-            );
-            return None;
-        }
-        let schema = format!("{key}[]");
-        let mut groups = Vec::with_capacity(items.len());
-        let mut ok = true;
-        for (i, item) in items.iter().enumerate() {
-            let ikey = format!("{key}[{i}]");
-            let Val::Table(t) = &item.val else {
-                self.wrong_type(item, &ikey, &header);
-                ok = false;
-                continue;
+        let mut index = 0;
+        self.tables(node, key, (MAX_GROUPS, "groups"), |this, entry, t, ikey| {
+            index += 1;
+            let name = match this.get(t, ikey, "name") {
+                Some((n, full)) => this.name_node(n, &full),
+                None => Some(format!("{default_name} {index}")),
             };
-            self.unknown_keys(t, &ikey, &schema);
-            let before = self.count();
-            let name = match self.get(t, &ikey, "name") {
-                Some((n, full)) => self.name_node(n, &full),
-                None => Some(format!("{default_name} {}", i + 1)),
-            };
-            let fte = self.num(t, &ikey, "fte", FTE);
-            if t.get("fte").is_none() {
-                self.report(
-                    &item.loc,
-                    &join(&ikey, "fte"),
-                    format!("missing (allowed {})", FTE.describe()),
-                );
-            }
-            let start = self.date(t, &ikey, "start");
-            let end = self.date(t, &ikey, "end");
+            let fte = this.num(t, ikey, "fte", FTE);
+            this.require(entry, t, ikey, "fte", &FTE.describe());
+            let start = this.date(t, ikey, "start");
+            let end = this.date(t, ikey, "end");
             if let (Some(s), Some(e)) = (start, end) {
                 if e < s {
-                    let end_key = join(&ikey, "end");
-                    let (loc, k) = self.place(&[end_key.as_str()]);
-                    self.report(
+                    let end_key = join(ikey, "end");
+                    let (loc, k) = this.place(&[end_key.as_str()]);
+                    this.report(
                         &loc,
                         &k,
                         format!("end is before start (got end {e}, start {s}; allowed an end on or after the start)"),
                     );
                 }
             }
-            let hours = self.num(t, &ikey, "hours_per_fte_year", HOURS_PER_YEAR);
-            if self.count() > before {
-                ok = false;
-                continue;
-            }
-            if let (Some(name), Some(fte)) = (name, fte) {
-                groups.push(StaffGroup {
-                    name,
-                    fte,
-                    start,
-                    end,
-                    hours_per_fte_year: hours,
-                });
-            }
-        }
-        ok.then_some(groups)
+            let hours = this.num(t, ikey, "hours_per_fte_year", HOURS_PER_YEAR);
+            Some(StaffGroup { name: name?, fte: fte?, start, end, hours_per_fte_year: hours })
+        })
     }
 
     fn open_requests(&mut self, node: &Node, key: &str) -> Option<Vec<OpenRequests>> {
-        let header = format!("an array of tables, each written [[{key}]]");
-        let Val::Array(items) = &node.val else {
-            self.wrong_type(node, key, &header);
-            return None;
-        };
-        if items.len() > MAX_OPEN_ENTRIES {
-            self.report(
-                &node.loc,
-                key,
-                format!(
-                    "too many entries (got {}, allowed at most {MAX_OPEN_ENTRIES})",
-                    items.len()
-                ),
-            );
-            return None;
-        }
         let defaults = Scenario::default().initial.open_requests;
-        let schema = format!("{key}[]");
-        let mut out = Vec::with_capacity(items.len());
-        let mut ok = true;
-        for (i, item) in items.iter().enumerate() {
-            let ikey = format!("{key}[{i}]");
-            let Val::Table(t) = &item.val else {
-                self.wrong_type(item, &ikey, &header);
-                ok = false;
-                continue;
-            };
-            self.unknown_keys(t, &ikey, &schema);
-            let before = self.count();
-            let stages = [
-                ("awaiting_decision", OpenStage::AwaitingDecision),
-                ("assessment", OpenStage::Assessment),
-                ("drafting", OpenStage::Drafting),
-            ];
-            let stage = self.choice(t, &ikey, "stage", &stages);
-            if t.get("stage").is_none() {
-                self.report(
-                    &item.loc,
-                    &join(&ikey, "stage"),
-                    "missing (allowed one of \"awaiting_decision\", \"assessment\", \"drafting\")",
+        let stages = [
+            ("awaiting_decision", OpenStage::AwaitingDecision),
+            ("assessment", OpenStage::Assessment),
+            ("drafting", OpenStage::Drafting),
+        ];
+        let max = i64::from(MAX_INITIAL_PLANS);
+        self.tables(
+            node,
+            key,
+            (MAX_OPEN_ENTRIES, "entries"),
+            |this, entry, t, ikey| {
+                let stage = this.choice(t, ikey, "stage", &stages);
+                this.require(
+                    entry,
+                    t,
+                    ikey,
+                    "stage",
+                    "one of \"awaiting_decision\", \"assessment\", \"drafting\"",
                 );
-            }
-            let max = i64::from(MAX_INITIAL_PLANS);
-            let count = self.int(t, &ikey, "count", 0, max);
-            if t.get("count").is_none() {
-                self.report(
-                    &item.loc,
-                    &join(&ikey, "count"),
-                    format!("missing (allowed a whole number from 0 to {max})"),
+                let count = this.int(t, ikey, "count", 0, max);
+                this.require(
+                    entry,
+                    t,
+                    ikey,
+                    "count",
+                    &format!("a whole number from 0 to {max}"),
                 );
-            }
-            let age = self.dist(t, &ikey, "age_days", "days", MAX_DAYS);
-            if self.count() > before {
-                ok = false;
-                continue;
-            }
-            if let (Some(stage), Some(count)) = (stage, count) {
+                let age = this.dist(t, ikey, "age_days", "days", MAX_DAYS);
+                let stage = stage?;
                 let age_days = age.unwrap_or_else(|| {
                     defaults
                         .iter()
                         .find(|o| o.stage == stage)
                         .map_or(Dist::Fixed(0.0), |o| o.age_days.clone())
                 });
-                out.push(OpenRequests {
+                Some(OpenRequests {
                     stage,
-                    count: u32::try_from(count).unwrap_or(0),
+                    count: u32::try_from(count?).unwrap_or(0),
                     age_days,
-                });
-            }
-        }
-        ok.then_some(out)
+                })
+            },
+        )
     }
 }
 
