@@ -205,3 +205,34 @@ fn work_still_gets_done_after_idle_staff_leave() {
         assert_eq!(made, on_time);
     }
 }
+
+#[test]
+fn advice_for_requests_already_in_assessment_arrives_within_six_weeks() {
+    // Requests in assessment on the start date had their advice asked for
+    // before the run: it all comes in within the 6-week advice period, and
+    // none of it queues for the psychologists (that queue is for new work).
+    let mut s = short(10);
+    s.calendar.start = chrono::NaiveDate::from_ymd_opt(2026, 4, 6).unwrap(); // a Monday
+    s.requests.enabled = false;
+    s.reviews.enabled = false;
+    s.initial.plans_in_force = 0;
+    s.initial.open_requests = vec![ehcsim::scenario::OpenRequests {
+        stage: ehcsim::scenario::OpenStage::Assessment,
+        count: 300,
+        age_days: ehcsim::engine::Dist::Uniform {
+            min: 42.0,
+            max: 98.0,
+        },
+    }];
+    s.caseworkers.groups[0].fte = 500.0;
+    let r = &run(&[s], 2, 3, 1)[0];
+    for rep in &r.replications {
+        for w in 0..rep.weeks {
+            assert_eq!(rep.weekly_value(w, Metric::PsychologistQueue), 0.0);
+        }
+        // Week 6 ends on day 49: all advice is in by day 42, and the few
+        // decisions not to issue a plan that follow take a few hours of work.
+        assert_eq!(rep.weekly_value(6, Metric::RequestsInAssessment), 0.0);
+        assert!(rep.weekly_value(0, Metric::RequestsInAssessment) > 200.0);
+    }
+}

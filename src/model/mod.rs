@@ -309,7 +309,7 @@ impl<'s> Simulation<'s> {
                 let r = self.add_request(arrival);
                 match group.stage {
                     OpenStage::AwaitingDecision => self.start_decision(r),
-                    OpenStage::Assessment => self.enter_assessment(r),
+                    OpenStage::Assessment => self.resume_assessment(r),
                     OpenStage::Drafting => self.enter_drafting(r),
                 }
             }

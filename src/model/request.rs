@@ -213,6 +213,30 @@ impl Simulation<'_> {
         self.set_task(Case::Request(r), hours, deadline);
     }
 
+    /// A request already in assessment on the start date: its advice was
+    /// asked for before the run, so each piece (the psychologist's too) comes
+    /// in at a uniform time over the next 6 weeks, the statutory period for
+    /// advice. Queueing them all for the psychologists at day 0 would put
+    /// months of work in front of the first new request.
+    pub(super) fn resume_assessment(&mut self, r: u32) {
+        self.set_stage(r, RequestStage::Assessment);
+        self.requests[r as usize].step = Step::Advice;
+        let sources = [self.p.health, self.p.social_care, self.p.school]
+            .iter()
+            .flatten()
+            .count()
+            + self.sc.psychologists.enabled as usize;
+        let mut k = self.keyed(request_key(r), purpose::ADVICE, 1);
+        for _ in 0..sources {
+            let days = k.unit() * SIX_WEEKS;
+            self.queue.schedule(days, Event::AdviceIn { request: r });
+        }
+        self.requests[r as usize].advice_pending = sources as u8;
+        if sources == 0 {
+            self.advice_complete(r);
+        }
+    }
+
     /// The caseworker asks for advice: psychologist (queued) and the
     /// calendar-day advice of health, social care and the school.
     fn request_advice(&mut self, r: u32) {

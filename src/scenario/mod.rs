@@ -215,7 +215,8 @@ pub struct StaffGroup {
 pub enum OpenStage {
     /// Waiting for the decision to assess.
     AwaitingDecision,
-    /// Assessment agreed; advice being gathered.
+    /// Assessment agreed; advice being gathered. Advice already requested
+    /// comes in over the following 6 weeks (see the model's starting state).
     Assessment,
     /// Advice in; plan being drafted, commented on and consulted.
     Drafting,
@@ -242,8 +243,10 @@ pub struct Initial {
     pub overdue_reviews: u32,
     /// Days each overdue review is past its limit. Default uniform 0-365 [E].
     pub overdue_age_days: Dist,
-    /// Open requests by stage. Default: roughly the steady state of the
-    /// default county [E].
+    /// Open requests by stage. Default [E]: 240 awaiting a decision (a
+    /// council working near the 6-week limit), and in assessment and drafting
+    /// the numbers Little's law gives for the default county's flow of agreed
+    /// assessments (about 4.3 a day) through about 7 and 5 weeks.
     pub open_requests: Vec<OpenRequests>,
 }
 
@@ -366,18 +369,18 @@ impl Default for Scenario {
                     },
                     OpenRequests {
                         stage: OpenStage::Assessment,
-                        count: 400,
+                        count: 210,
                         age_days: Dist::Uniform {
                             min: 42.0,
-                            max: 120.0,
+                            max: 98.0,
                         },
                     },
                     OpenRequests {
                         stage: OpenStage::Drafting,
-                        count: 250,
+                        count: 150,
                         age_days: Dist::Uniform {
-                            min: 100.0,
-                            max: 170.0,
+                            min: 90.0,
+                            max: 140.0,
                         },
                     },
                 ],

@@ -193,7 +193,10 @@ overdue_age_days = { dist = "uniform", min = 0.0, max = 365.0 }
 # Open requests on the start date, one [[initial.open_requests]] per stage:
 # stage ("awaiting_decision", "assessment" or "drafting"), count (whole number)
 # and age_days (days since each was received, a distribution; default as here).
-# [E: roughly the steady state of the default county]
+# [E: 240 awaiting a decision, a council working near the 6-week limit; in
+# assessment and drafting, Little's law for about 4.3 agreed assessments a day
+# through about 7 and 5 weeks. Advice for requests already in assessment comes
+# in over the first 6 weeks of the run.]
 [[initial.open_requests]]
 stage = "awaiting_decision"
 count = 240
@@ -201,13 +204,13 @@ age_days = { dist = "uniform", min = 0.0, max = 42.0 }
 
 [[initial.open_requests]]
 stage = "assessment"
-count = 400
-age_days = { dist = "uniform", min = 42.0, max = 120.0 }
+count = 210
+age_days = { dist = "uniform", min = 42.0, max = 98.0 }
 
 [[initial.open_requests]]
 stage = "drafting"
-count = 250
-age_days = { dist = "uniform", min = 100.0, max = 170.0 }
+count = 150
+age_days = { dist = "uniform", min = 90.0, max = 140.0 }
 "#;
 
 #[cfg(test)]

@@ -498,7 +498,7 @@ count = 7
         s.initial.open_requests[0].age_days,
         Dist::Uniform {
             min: 42.0,
-            max: 120.0
+            max: 98.0
         }
     );
 }
