@@ -19,13 +19,11 @@ pub type StreamRng = ChaCha8Rng;
 /// A named source of randomness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
-    /// Arrival times of requests and everything decided about a request when
-    /// it arrives (its outcome, its work and its delays).
+    /// Arrival times of requests. Everything decided about a case (its
+    /// outcome, work and delays) comes from a [`KeyedRng`] instead.
     Arrivals,
     /// The starting state: plans in force, overdue reviews, open requests.
     Initial,
-    /// Reserved for draws that cannot be tied to one case.
-    Reviews,
 }
 
 impl Stream {
@@ -33,7 +31,6 @@ impl Stream {
         match self {
             Stream::Arrivals => 0x6172_7269_7661_6c73, // "arrivals"
             Stream::Initial => 0x696e_6974_6961_6c00,  // "initial"
-            Stream::Reviews => 0x7265_7669_6577_7300,  // "reviews"
         }
     }
 }
@@ -119,7 +116,7 @@ mod tests {
         let s = replication_seed(42, 0);
         let a: u64 = stream(s, Stream::Arrivals).random();
         let b: u64 = stream(s, Stream::Arrivals).random();
-        let c: u64 = stream(s, Stream::Reviews).random();
+        let c: u64 = stream(s, Stream::Initial).random();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }

@@ -138,7 +138,7 @@ pub struct Simulation<'s> {
     pub(crate) requests: Vec<request::Request>,
     pub(crate) plans: Vec<review::Plan>,
     pub(crate) workers: Vec<Worker>,
-    /// Staff group of each worker's post, with whether it is a backlog group.
+    /// Staff groups, each a range of posts in `workers`.
     pub(crate) groups: Vec<staff::Group>,
     pub(crate) work: WorkQueues,
     pub(crate) unallocated: VecDeque<Case>,

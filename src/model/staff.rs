@@ -462,12 +462,8 @@ impl Simulation<'_> {
             Case::Request(r) => self.request_work_done(r),
             Case::Plan(p) => self.review_work_done(p),
         }
-        // Still idle if the completion above did not hand it a task.
-        if self.workers[w as usize].current.is_none() {
-            // Remove from idle lists if it was put there meanwhile (it cannot
-            // have been: it was busy), then look for work.
-            self.find_work(w);
-        }
+        // Tasks the completion queued woke only idle workers, not this one.
+        self.find_work(w);
     }
 
     /// Queues an assessment for an educational psychologist.

@@ -3,8 +3,8 @@
 //! A scenario file is read and checked by [`load`] into a [`Scenario`], which
 //! the model trusts without further checks. [`Scenario::default`] is the
 //! built-in medium English county of MODEL.md section 7; every field's
-//! default below comes from there, marked [S] sourced, [D] derived or
-//! [E] estimated, as in MODEL.md.
+//! default below comes from there, marked \[S\] sourced, \[D\] derived or
+//! \[E\] estimated, as in MODEL.md.
 
 mod load;
 mod template;
@@ -56,24 +56,24 @@ pub struct Requests {
     pub enabled: bool,
     /// Requests a year at the rate of the start date (growth then
     /// compounds continuously, so the first year receives a little more).
-    /// Default 2,100 [D].
+    /// Default 2,100 \[D\].
     pub per_year: f64,
-    /// Yearly growth, compounded continuously day by day. Default 0.10 [D].
+    /// Yearly growth, compounded continuously day by day. Default 0.10 \[D\].
     pub growth_per_year: f64,
     /// Relative monthly intensity, January first; normalised to mean 1 when
-    /// loaded. Default: the three-county shape of MODEL.md section 7 [E].
+    /// loaded. Default: the three-county shape of MODEL.md section 7 \[E\].
     pub monthly_profile: [f64; 12],
-    /// Share refused at the decision to assess. Default 0.24 [D].
+    /// Share refused at the decision to assess. Default 0.24 \[D\].
     pub refused_share: f64,
-    /// Share withdrawn at the decision. Default 0.016 [S].
+    /// Share withdrawn at the decision. Default 0.016 \[S\].
     pub withdrawn_share: f64,
-    /// Share of assessed requests ending with no plan. Default 0.06 [D].
+    /// Share of assessed requests ending with no plan. Default 0.06 \[D\].
     pub no_plan_share: f64,
     /// Share of requests carrying a legal exception to the 20-week limit.
-    /// Default 0.061 [D].
+    /// Default 0.061 \[D\].
     pub exception_share: f64,
     /// Share of new plans for children under 5, reviewed every 6 months.
-    /// Default 0.043 [S].
+    /// Default 0.043 \[S\].
     pub under5_share: f64,
 }
 
@@ -82,48 +82,48 @@ pub struct Requests {
 pub struct Panel {
     /// Off: decisions are made the moment the caseworker's work is done.
     pub enabled: bool,
-    /// The day of the week the panel meets. Default Thursday [E].
+    /// The day of the week the panel meets. Default Thursday \[E\].
     pub weekday: Weekday,
 }
 
 /// Caseworker work per task, in hours.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Work {
-    /// Preparing the decision to assess. Default 2.5 h [E].
+    /// Preparing the decision to assess. Default 2.5 h \[E\].
     pub decision: Dist,
     /// Coordinating the assessment and requesting advice. Default 3.3 h
-    /// [E split of the sourced 11.3 h per new plan].
+    /// \[E split of the sourced 11.3 h per new plan].
     pub assessment: Dist,
     /// Deciding not to issue a plan after assessment. Default 3.7 h
-    /// [E: 7 h in all with the assessment].
+    /// \[E: 7 h in all with the assessment].
     pub no_plan: Dist,
-    /// Drafting the plan. Default 5.0 h [E split of 11.3 h].
+    /// Drafting the plan. Default 5.0 h \[E split of 11.3 h].
     pub drafting: Dist,
-    /// Finalising the plan after consultation. Default 3.0 h [E split of 11.3 h].
+    /// Finalising the plan after consultation. Default 3.0 h \[E split of 11.3 h].
     pub finalisation: Dist,
-    /// The LA decision after a review meeting. Default 2.0 h [E].
+    /// The LA decision after a review meeting. Default 2.0 h \[E\].
     pub review_decision: Dist,
-    /// Amending a plan after review. Default 4.0 h [E: 6 h in all].
+    /// Amending a plan after review. Default 4.0 h \[E: 6 h in all].
     pub review_amendment: Dist,
-    /// Hours a year of contact per case held. Default 1.0 h [E].
+    /// Hours a year of contact per case held. Default 1.0 h \[E\].
     pub contact_hours_per_case_per_year: f64,
 }
 
 /// Calendar-day delays, each a distribution in days.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delays {
-    /// Health advice. Default triangular 21-35-56 days [E].
+    /// Health advice. Default triangular 21-35-56 days \[E\].
     pub health_advice: Option<Dist>,
-    /// Social care advice. Default triangular 21-35-56 days [E].
+    /// Social care advice. Default triangular 21-35-56 days \[E\].
     pub social_care_advice: Option<Dist>,
-    /// School or setting advice. Default triangular 14-28-49 days [E].
+    /// School or setting advice. Default triangular 14-28-49 days \[E\].
     pub school_advice: Option<Dist>,
-    /// Days the family has to comment on the draft. Default 15 [S].
+    /// Days the family has to comment on the draft. Default 15 \[S\].
     pub family_comments: Option<Dist>,
-    /// Days for the school consultation. Default 15 [S].
+    /// Days for the school consultation. Default 15 \[S\].
     pub school_consultation: Option<Dist>,
     /// Days for the family's representations on review amendments.
-    /// Default 15 [S].
+    /// Default 15 \[S\].
     pub amendment_representations: Option<Dist>,
 }
 
@@ -132,11 +132,11 @@ pub struct Delays {
 pub struct Psychologists {
     /// Off: EP advice is not part of the pathway.
     pub enabled: bool,
-    /// FTE on statutory advice. Default 20 [E].
+    /// FTE on statutory advice. Default 20 \[E\].
     pub fte: f64,
-    /// Productive hours per FTE-year. Default 1,450 [E].
+    /// Productive hours per FTE-year. Default 1,450 \[E\].
     pub hours_per_fte_year: f64,
-    /// Hours per statutory advice. Default 17.4 h [S].
+    /// Hours per statutory advice. Default 17.4 h \[S\].
     pub hours_per_advice: Dist,
 }
 
@@ -145,18 +145,18 @@ pub struct Psychologists {
 pub struct Reviews {
     /// Off: plans are never reviewed (a simpler model for checking).
     pub enabled: bool,
-    /// Days between reviews. Default 365 [S].
+    /// Days between reviews. Default 365 \[S\].
     pub interval_days: f64,
-    /// Days between reviews for under-5s. Default 182 [S: 3-6 months].
+    /// Days between reviews for under-5s. Default 182 \[S: 3-6 months].
     pub under5_interval_days: f64,
-    /// Days after the meeting by which the LA must decide. Default 28 [S].
+    /// Days after the meeting by which the LA must decide. Default 28 \[S\].
     pub decision_limit_days: f64,
     /// Days after the meeting by which an amended plan must be final.
-    /// Default 84 [S].
+    /// Default 84 \[S\].
     pub amendment_limit_days: f64,
-    /// Share of reviews ending in amendment. Default 0.612 [S].
+    /// Share of reviews ending in amendment. Default 0.612 \[S\].
     pub amend_share: f64,
-    /// Share of reviews ending in cessation. Default 0.011 [S].
+    /// Share of reviews ending in cessation. Default 0.011 \[S\].
     pub cease_share: f64,
 }
 
@@ -164,7 +164,7 @@ pub struct Reviews {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cessation {
     /// Share of plans ceasing a year outside reviews. Default 0.064
-    /// [D: 7.5% in all, less the 1.1% ceased at review].
+    /// \[D: 7.5% in all, less the 1.1% ceased at review].
     pub per_year: f64,
 }
 
@@ -185,13 +185,13 @@ pub enum Priority {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caseworkers {
     /// Most cases one whole-time caseworker may hold; a part-time post holds
-    /// pro rata. Default 500 [S: the crisis figure].
+    /// pro rata. Default 500 \[S: the crisis figure].
     pub cap: u32,
-    /// Productive hours per FTE-year. Default 1,450 [E].
+    /// Productive hours per FTE-year. Default 1,450 \[E\].
     pub hours_per_fte_year: f64,
     /// Order in which tasks are worked.
     pub priority: Priority,
-    /// Staff groups. Default one group of 41 FTE for the whole run [D].
+    /// Staff groups. Default one group of 41 FTE for the whole run \[D\].
     pub groups: Vec<StaffGroup>,
 }
 
@@ -237,13 +237,13 @@ pub struct OpenRequests {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Initial {
     /// Plans in force, next reviews spread evenly over the coming interval.
-    /// Default 8,200 [D].
+    /// Default 8,200 \[D\].
     pub plans_in_force: u32,
     /// Of those, plans whose review decision is already overdue. Default 0.
     pub overdue_reviews: u32,
-    /// Days each overdue review is past its limit. Default uniform 0-365 [E].
+    /// Days each overdue review is past its limit. Default uniform 0-365 \[E\].
     pub overdue_age_days: Dist,
-    /// Open requests by stage. Default [E]: 240 awaiting a decision (a
+    /// Open requests by stage. Default \[E\]: 240 awaiting a decision (a
     /// council working near the 6-week limit), and in assessment and drafting
     /// the numbers Little's law gives for the default county's flow of agreed
     /// assessments (about 4.3 a day) through about 7 and 5 weeks.
