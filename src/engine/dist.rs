@@ -128,7 +128,11 @@ impl Dist {
         }
     }
 
-    /// Builds the sampler. Call only on a validated distribution.
+    /// Builds the sampler.
+    ///
+    /// # Panics
+    /// On parameters [`Dist::validate`] rejects; the scenario loader
+    /// validates every distribution before a model is built.
     pub fn sampler(&self) -> Sampler {
         match *self {
             Dist::Fixed(v) => Sampler::Fixed(v),
@@ -139,7 +143,7 @@ impl Dist {
                 Sampler::Gamma(Gamma::new(shape, mean / shape).expect("validated gamma"))
             }
             Dist::LogNormal { mean, cv } => {
-                LogNormal::from_mean_cv(mean, cv).map_or(Sampler::Fixed(mean), Sampler::LogNormal)
+                Sampler::LogNormal(LogNormal::from_mean_cv(mean, cv).expect("validated lognormal"))
             }
             Dist::Triangular { min, mode, max } => {
                 Sampler::Triangular(Triangular::new(min, max, mode).expect("validated triangular"))
