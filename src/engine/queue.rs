@@ -201,10 +201,16 @@ impl<E> EventQueue<E> {
             } else {
                 (self.current + 1) as f64 * BUCKET_DAYS
             };
-            let mut bucket = std::mem::take(&mut self.buckets[self.current]);
-            self.near.extend(bucket.drain(..));
-            if bucket.capacity() > 0 {
-                self.spare.push(bucket);
+            let bucket = std::mem::take(&mut self.buckets[self.current]);
+            let emptied = if bucket.is_empty() {
+                bucket
+            } else {
+                // The heap is empty here: heapify the bucket in place and
+                // keep the heap's old allocation for a later bucket.
+                std::mem::replace(&mut self.near, BinaryHeap::from(bucket)).into_vec()
+            };
+            if emptied.capacity() > 0 {
+                self.spare.push(emptied);
             }
         }
         true
