@@ -72,6 +72,20 @@ pub(crate) struct Request {
     pub over_20_weeks: bool,
 }
 
+impl Step {
+    /// The work-queue lane of the task at this step: tasks of one kind are
+    /// queued roughly in deadline order.
+    pub(crate) fn lane(self) -> usize {
+        match self {
+            Step::Decision => 0,
+            Step::Coordination => 1,
+            Step::NoPlanDecision => 2,
+            Step::Drafting => 3,
+            _ => 4,
+        }
+    }
+}
+
 impl Simulation<'_> {
     /// Adds a request received on day `arrival`, counted in its stage
     /// counter by the caller's first transition.

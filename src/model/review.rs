@@ -37,6 +37,16 @@ pub(crate) struct Plan {
     pub overdue: bool,
 }
 
+impl ReviewStep {
+    /// The work-queue lane of the task at this step.
+    pub(crate) fn lane(self) -> usize {
+        match self {
+            ReviewStep::Amendment => 1,
+            _ => 0,
+        }
+    }
+}
+
 impl Simulation<'_> {
     /// Adds a plan in force, issued on day `issued` (negative: before the
     /// start), whose next review falls due on day `due`. The caller

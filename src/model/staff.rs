@@ -2,7 +2,7 @@
 //! allocation of cases under the cap, the work queues and who takes what.
 
 use super::{Case, Event, Simulation, TaskState, NOBODY};
-use crate::engine::KeyedHeap;
+use crate::engine::LaneQueue;
 use crate::scenario::{Priority, Scenario, StaffGroup};
 use std::collections::VecDeque;
 
@@ -49,9 +49,9 @@ pub(crate) type TaskRef = (u32, u32);
 /// oldest limit first. Entries carry the task number and are skipped when
 /// stale (taken from another queue, or the task has moved on).
 pub(crate) struct WorkQueues {
-    pub requests: KeyedHeap<TaskRef>,
-    pub reviews: KeyedHeap<TaskRef>,
-    pub overdue: KeyedHeap<TaskRef>,
+    pub requests: LaneQueue<TaskRef>,
+    pub reviews: LaneQueue<TaskRef>,
+    pub overdue: LaneQueue<TaskRef>,
     pub idle_caseworkers: Vec<u32>,
     pub idle_backlog: Vec<u32>,
 }
@@ -59,9 +59,10 @@ pub(crate) struct WorkQueues {
 impl WorkQueues {
     pub fn with_capacity(n: usize) -> Self {
         WorkQueues {
-            requests: KeyedHeap::with_capacity(n / 4 + 64),
-            reviews: KeyedHeap::with_capacity(n / 4 + 64),
-            overdue: KeyedHeap::with_capacity(n / 4 + 64),
+            // A lane per kind of task, each queued roughly in deadline order.
+            requests: LaneQueue::new(5, n / 16 + 64),
+            reviews: LaneQueue::new(2, n / 8 + 64),
+            overdue: LaneQueue::new(2, n / 16 + 64),
             idle_caseworkers: Vec::with_capacity(256),
             idle_backlog: Vec::with_capacity(64),
         }
@@ -346,11 +347,15 @@ impl Simulation<'_> {
             _ => deadline,
         };
         match case {
-            Case::Request(r) => self.work.requests.push(key, (r, number)),
+            Case::Request(r) => {
+                let lane = self.requests[r as usize].step.lane();
+                self.work.requests.push(lane, key, (r, number));
+            }
             Case::Plan(p) => {
-                self.work.reviews.push(key, (p, number));
+                let lane = self.plans[p as usize].step.lane();
+                self.work.reviews.push(lane, key, (p, number));
                 if self.plans[p as usize].overdue {
-                    self.work.overdue.push(deadline, (p, number));
+                    self.work.overdue.push(lane, deadline, (p, number));
                     self.wake(Team::Backlog);
                 }
             }
@@ -363,7 +368,8 @@ impl Simulation<'_> {
     pub(crate) fn offer_to_backlog(&mut self, p: u32) {
         let t = self.plans[p as usize].task;
         if t.state == TaskState::Queued {
-            self.work.overdue.push(t.deadline, (p, t.number));
+            let lane = self.plans[p as usize].step.lane();
+            self.work.overdue.push(lane, t.deadline, (p, t.number));
             self.wake(Team::Backlog);
         }
     }
@@ -382,30 +388,21 @@ impl Simulation<'_> {
         }
     }
 
-    /// Drops stale entries (taken from another queue, or the case has
-    /// moved on to another task) from the top of a heap.
-    fn clean(heap: &mut KeyedHeap<TaskRef>, task: impl Fn(u32) -> super::Task) {
-        while let Some((_, &(i, number))) = heap.peek() {
-            let t = task(i);
-            if t.number == number && t.state == TaskState::Queued {
-                return;
-            }
-            heap.pop();
-        }
-    }
-
     /// The next task for a worker of `team`, by the scenario's priority.
     fn next_task(&mut self, team: Team) -> Option<Case> {
+        // Entries are stale once taken from another queue or once their case
+        // has moved on to another task.
+        let current = |t: &super::Task, number: u32| t.number == number && t.state == TaskState::Queued;
         let (requests, plans) = (&self.requests, &self.plans);
-        let request_task = |i: u32| requests[i as usize].task;
-        let plan_task = |i: u32| plans[i as usize].task;
+        let request_current = |&(i, n): &TaskRef| current(&requests[i as usize].task, n);
+        let plan_current = |&(i, n): &TaskRef| current(&plans[i as usize].task, n);
         let work = &mut self.work;
         if team == Team::Backlog {
-            Self::clean(&mut work.overdue, plan_task);
+            work.overdue.drop_stale(plan_current);
             return work.overdue.pop().map(|(_, (p, _))| Case::Plan(p));
         }
-        Self::clean(&mut work.requests, request_task);
-        Self::clean(&mut work.reviews, plan_task);
+        work.requests.drop_stale(request_current);
+        work.reviews.drop_stale(plan_current);
         let from_requests = match (work.requests.peek(), work.reviews.peek()) {
             (None, None) => return None,
             (Some(_), None) => true,
