@@ -129,7 +129,9 @@ impl<T: Ord + Copy> LaneQueue<T> {
     /// An empty queue with `lanes` lanes, each with room for `capacity`.
     pub fn new(lanes: usize, capacity: usize) -> Self {
         Self {
-            lanes: (0..lanes.max(1)).map(|_| VecDeque::with_capacity(capacity)).collect(),
+            lanes: (0..lanes.max(1))
+                .map(|_| VecDeque::with_capacity(capacity))
+                .collect(),
             rest: KeyedHeap::with_capacity(capacity),
         }
     }
@@ -203,26 +205,31 @@ impl<T: Ord + Copy> LaneQueue<T> {
     }
 }
 
-/// Width in days of one bucket of the future-event list: a day keeps the
-/// heap to about a day of events (a few hundred in the medium county).
+/// Width in days of one bucket of the future-event list: a day holds about a
+/// day of events (a few hundred in the medium county).
 const BUCKET_DAYS: f64 = 1.0;
 
 /// The future-event list: events of type `E` (a small `Copy` enum of
 /// indices) ordered by time, ties in the order they were scheduled.
 ///
 /// Most pending events lie far ahead (a plan's next review is up to a year
-/// away), so events beyond the current day wait unsorted in daily buckets
-/// and enter the heap only when their day comes. The heap then holds about
-/// a day of events and stays in cache. Each event keeps the sequence number
-/// it was given when scheduled, so the order is exactly that of one heap.
-/// Emptied buckets are recycled, so once warm the queue does not allocate.
+/// away), so events beyond the current day wait unsorted in daily buckets.
+/// When its day comes a bucket is sorted once and then consumed from the
+/// end; events scheduled into the current day after that go to a small heap,
+/// and the earlier of the two heads is taken. Each event keeps the sequence
+/// number it was given when scheduled, so the order is exactly that of one
+/// heap. Emptied buckets are recycled, so once warm the queue does not
+/// allocate.
 pub struct EventQueue<E> {
-    near: BinaryHeap<Entry<E>>,
+    /// The current day's bucket, sorted so that the next event is last.
+    today: Vec<Entry<E>>,
+    /// Events scheduled into the current day after it was sorted.
+    late: BinaryHeap<Entry<E>>,
     /// `buckets[i]` holds events of bucket `i` (from day 0), for buckets
     /// after the current one; the last bucket takes everything beyond.
     buckets: Vec<Vec<Entry<E>>>,
     spare: Vec<Vec<Entry<E>>>,
-    /// Events before this time are in `near`.
+    /// Events before this time belong to the current day.
     boundary: Time,
     current: usize,
     next_seq: u64,
@@ -236,7 +243,8 @@ impl<E> EventQueue<E> {
     pub fn new(horizon: Time, capacity: usize) -> Self {
         let n = (horizon.max(0.0) / BUCKET_DAYS).ceil() as usize + 2;
         Self {
-            near: BinaryHeap::with_capacity(capacity.min(1 << 16)),
+            today: Vec::with_capacity(capacity.min(1 << 12)),
+            late: BinaryHeap::with_capacity(capacity.min(1 << 12)),
             buckets: (0..n).map(|_| Vec::new()).collect(),
             spare: Vec::new(),
             boundary: BUCKET_DAYS,
@@ -266,7 +274,7 @@ impl<E> EventQueue<E> {
         self.next_seq += 1;
         self.len += 1;
         if time < self.boundary {
-            self.near.push(entry);
+            self.late.push(entry);
         } else {
             let last = self.buckets.len() - 1;
             let index = ((time / BUCKET_DAYS) as usize).min(last);
@@ -286,9 +294,10 @@ impl<E> EventQueue<E> {
         self.schedule(self.now + delay, event);
     }
 
-    /// Moves the next non-empty bucket into the heap; false if none is left.
+    /// Opens the next non-empty bucket once the current day is used up;
+    /// false if no event is left.
     fn advance(&mut self) -> bool {
-        while self.near.is_empty() {
+        while self.today.is_empty() && self.late.is_empty() {
             if self.current + 1 >= self.buckets.len() {
                 return false;
             }
@@ -298,14 +307,11 @@ impl<E> EventQueue<E> {
             } else {
                 (self.current + 1) as f64 * BUCKET_DAYS
             };
-            let bucket = std::mem::take(&mut self.buckets[self.current]);
-            let emptied = if bucket.is_empty() {
-                bucket
-            } else {
-                // The heap is empty here: heapify the bucket in place and
-                // keep the heap's old allocation for a later bucket.
-                std::mem::replace(&mut self.near, BinaryHeap::from(bucket)).into_vec()
-            };
+            let mut bucket = std::mem::take(&mut self.buckets[self.current]);
+            // `Entry`'s order is reversed (earliest is greatest), so an
+            // ascending sort leaves the earliest event last.
+            bucket.sort_unstable();
+            let emptied = std::mem::replace(&mut self.today, bucket);
             if emptied.capacity() > 0 {
                 self.spare.push(emptied);
             }
@@ -313,22 +319,40 @@ impl<E> EventQueue<E> {
         true
     }
 
+    /// Whether the next event is in `late` rather than at the end of `today`.
+    #[inline]
+    fn next_is_late(&self) -> bool {
+        match (self.today.last(), self.late.peek()) {
+            (Some(t), Some(l)) => l > t,
+            (None, _) => true,
+            (Some(_), None) => false,
+        }
+    }
+
     /// The time of the next event, if any.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
-        if self.near.is_empty() && !self.advance() {
+        if !self.advance() {
             return None;
         }
-        self.near.peek().map(|e| e.key)
+        if self.next_is_late() {
+            self.late.peek().map(|e| e.key)
+        } else {
+            self.today.last().map(|e| e.key)
+        }
     }
 
     /// Takes the next event and advances the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        if self.near.is_empty() && !self.advance() {
+        if !self.advance() {
             return None;
         }
-        let Entry { key, item, .. } = self.near.pop()?;
+        let Entry { key, item, .. } = if self.next_is_late() {
+            self.late.pop()?
+        } else {
+            self.today.pop()?
+        };
         self.now = key;
         self.len -= 1;
         Some((key, item))
@@ -410,7 +434,12 @@ mod tests {
             let lane = rng.random_range(0..3);
             clock[lane] += rng.random_range(0..3) as f64;
             let late = rng.random_bool(0.2);
-            let key = clock[lane] - if late { rng.random_range(0..20) as f64 } else { 0.0 };
+            let key = clock[lane]
+                - if late {
+                    rng.random_range(0..20) as f64
+                } else {
+                    0.0
+                };
             let item = rng.random_range(0..50u32);
             q.push(lane, key, item);
             reference.push(key, item);

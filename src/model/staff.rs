@@ -392,7 +392,8 @@ impl Simulation<'_> {
     fn next_task(&mut self, team: Team) -> Option<Case> {
         // Entries are stale once taken from another queue or once their case
         // has moved on to another task.
-        let current = |t: &super::Task, number: u32| t.number == number && t.state == TaskState::Queued;
+        let current =
+            |t: &super::Task, number: u32| t.number == number && t.state == TaskState::Queued;
         let (requests, plans) = (&self.requests, &self.plans);
         let request_current = |&(i, n): &TaskRef| current(&requests[i as usize].task, n);
         let plan_current = |&(i, n): &TaskRef| current(&plans[i as usize].task, n);
