@@ -423,7 +423,7 @@ mod tests {
         let mut q = LaneQueue::new(3, 4);
         let mut reference = KeyedHeap::with_capacity(4);
         let fresh = |t: &u32| *t >= 5;
-        let mut take_reference = |r: &mut KeyedHeap<u32>| {
+        let take_reference = |r: &mut KeyedHeap<u32>| {
             while r.peek().is_some_and(|(_, t)| !fresh(t)) {
                 r.pop();
             }
