@@ -13,6 +13,22 @@ fn short(weeks: u32) -> Scenario {
     s
 }
 
+/// A staff group with the caseworkers' hours; dates `None` mean the whole run.
+fn group(
+    name: &str,
+    fte: f64,
+    start: Option<chrono::NaiveDate>,
+    end: Option<chrono::NaiveDate>,
+) -> StaffGroup {
+    StaffGroup {
+        name: name.into(),
+        fte,
+        start,
+        end,
+        hours_per_fte_year: None,
+    }
+}
+
 fn run(scenarios: &[Scenario], seed: u64, reps: u64, threads: usize) -> Vec<ScenarioResults> {
     let cfg = RunConfig {
         master_seed: seed,
@@ -50,28 +66,20 @@ fn conservation_holds_when_the_cap_binds_and_staff_come_and_go() {
     s.caseworkers.cap = 60;
     let start = s.calendar.start;
     s.caseworkers.groups = vec![
-        StaffGroup {
-            name: "core".into(),
-            fte: 6.5,
-            start: None,
-            end: None,
-            hours_per_fte_year: None,
-        },
-        StaffGroup {
-            name: "fixed term".into(),
-            fte: 3.5,
-            start: Some(start + chrono::Duration::days(30)),
-            end: Some(start + chrono::Duration::days(300)),
-            hours_per_fte_year: None,
-        },
+        group("core", 6.5, None, None),
+        group(
+            "fixed term",
+            3.5,
+            Some(start + chrono::Duration::days(30)),
+            Some(start + chrono::Duration::days(300)),
+        ),
     ];
-    s.backlog_team = vec![StaffGroup {
-        name: "backlog".into(),
-        fte: 2.0,
-        start: Some(start + chrono::Duration::days(60)),
-        end: None,
-        hours_per_fte_year: None,
-    }];
+    s.backlog_team = vec![group(
+        "backlog",
+        2.0,
+        Some(start + chrono::Duration::days(60)),
+        None,
+    )];
     s.initial.overdue_reviews = 1600;
     audit_every_week(&s, 3);
     let r = &run(&[s.clone()], 1, 2, 1)[0];
@@ -138,13 +146,7 @@ fn scenarios_differing_only_in_staffing_receive_the_same_requests() {
     let mut b = short(52);
     b.name = "more staff".into();
     b.caseworkers.groups[0].fte = 70.0;
-    b.backlog_team = vec![StaffGroup {
-        name: "backlog".into(),
-        fte: 5.0,
-        start: None,
-        end: None,
-        hours_per_fte_year: None,
-    }];
+    b.backlog_team = vec![group("backlog", 5.0, None, None)];
     let r = run(&[a, b], 9, 4, 2);
     let mut differs = false;
     for (ra, rb) in r[0].replications.iter().zip(&r[1].replications) {
@@ -178,20 +180,13 @@ fn work_still_gets_done_after_idle_staff_leave() {
     s.initial.open_requests.clear();
     let start = s.calendar.start;
     s.caseworkers.groups = vec![
-        StaffGroup {
-            name: "stays".into(),
-            fte: 1.0,
-            start: None,
-            end: None,
-            hours_per_fte_year: None,
-        },
-        StaffGroup {
-            name: "leaves".into(),
-            fte: 10.0,
-            start: None,
-            end: Some(start + chrono::Duration::days(10)),
-            hours_per_fte_year: None,
-        },
+        group("stays", 1.0, None, None),
+        group(
+            "leaves",
+            10.0,
+            None,
+            Some(start + chrono::Duration::days(10)),
+        ),
     ];
     let r = &run(&[s], 3, 4, 1)[0];
     for rep in &r.replications {
