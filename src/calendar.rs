@@ -101,6 +101,19 @@ impl Calendar {
         (FinancialYear::containing(self.date(day.min(last_day))).0 - first).max(0) as usize
     }
 
+    /// The calendar years the run touches, in order.
+    pub fn calendar_years(&self) -> Vec<i32> {
+        let last = self.date((self.days.max(1) - 1) as f64);
+        (self.start.year()..=last.year()).collect()
+    }
+
+    /// Index into [`Calendar::calendar_years`] of simulation day `day`,
+    /// clamped to the run.
+    pub fn calendar_year_index(&self, day: f64) -> usize {
+        let last_day = (self.days.max(1) - 1) as f64;
+        (self.date(day.min(last_day)).year() - self.start.year()).max(0) as usize
+    }
+
     /// The simulation days at which each financial year after the first
     /// begins, paired with the index of the year that ends there.
     pub fn financial_year_ends(&self) -> Vec<(usize, f64)> {

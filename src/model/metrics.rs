@@ -40,6 +40,7 @@ pub(crate) struct WeekFlows {
     pub issued: u32,
     pub issued_20w: u32,
     pub reviews_completed: u32,
+    pub commissioned_advice: u32,
 }
 
 /// Accumulators for one financial year.
@@ -53,6 +54,8 @@ pub(crate) struct YearFlows {
     pub issued_excl_20w: u32,
     pub days_to_plan: f64,
     pub reviews_completed: u32,
+    pub review_decisions: u32,
+    pub review_decisions_4w: u32,
     pub overdue_at_end: Option<u32>,
 }
 
@@ -60,6 +63,8 @@ pub(crate) struct YearFlows {
 pub(crate) struct Recorder {
     pub week: WeekFlows,
     pub years: Vec<YearFlows>,
+    /// The same, by calendar year (as SEN2 reports).
+    pub calendar_years: Vec<YearFlows>,
     /// `weeks x Metric::ALL.len()` values.
     pub weekly: Vec<f64>,
     pub peak_caseload: u32,
@@ -75,6 +80,7 @@ impl Recorder {
         Recorder {
             week: WeekFlows::default(),
             years: vec![YearFlows::default(); calendar.financial_years().len()],
+            calendar_years: vec![YearFlows::default(); calendar.calendar_years().len()],
             weekly: vec![0.0; calendar.weeks() * Metric::ALL.len()],
             peak_caseload: 0,
             peak_unallocated: 0,

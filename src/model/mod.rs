@@ -7,14 +7,14 @@
 //! that index into entity tables, so the hot loop allocates nothing per event
 //! once the tables have grown to their working size.
 //!
-//! Work: every open request and plan is a *case*, held by one caseworker up
-//! to the cap. A case needs at most one piece of caseworker work at a time (a
-//! *task*), which waits in the team's work queue, ordered by the scenario's
-//! priority, until a caseworker is free. The team works the queue together
-//! (any free caseworker takes the next task), while the holder of a case
-//! spends contact time on it, which slows the holder's work. A case that
-//! finds every caseworker at the cap waits unallocated, and its tasks do not
-//! enter the queue until it is allocated.
+//! Work: every open request and plan is a *case*, held by one caseworker of
+//! a team that holds its kind, up to the cap. A case needs at most one piece
+//! of caseworker work at a time (a *task*), which waits in its holder's work
+//! queue (or, in a pooled team, the team's), ordered by the team's ranks of
+//! task kinds and then by deadline or arrival. The holder of a case spends
+//! contact time on it, which slows the holder's work. A case that finds
+//! every caseworker of its teams at the cap waits unallocated, and its tasks
+//! do not enter a queue until it is allocated.
 
 mod metrics;
 mod params;
@@ -28,7 +28,7 @@ use crate::scenario::{OpenStage, Scenario};
 use metrics::{Recorder, Stocks};
 use params::Params;
 use rand::Rng;
-use staff::{WorkQueues, Worker};
+use staff::{TeamState, WorkQueues, Worker, WorkforceChange};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -66,6 +66,8 @@ pub(crate) struct Task {
     pub hours: f64,
     /// Statutory deadline (simulation day).
     pub deadline: f64,
+    /// Day the task arose (for first-come-first-served order).
+    pub arose: f64,
     /// Incremented whenever a task is set, so queue entries of an older task
     /// are recognised as stale.
     pub number: u32,
@@ -84,6 +86,10 @@ pub(crate) mod purpose {
     pub const EXCEPTION: u64 = 8;
     pub const PLAN: u64 = 9;
     pub const REVIEW: u64 = 10;
+    pub const STAFF: u64 = 11;
+    pub const COMPLEXITY: u64 = 12;
+    pub const PSYCHOLOGIST_WORK: u64 = 13;
+    pub const COMMISSIONED: u64 = 14;
 }
 
 /// Case keys: requests and plans drawn from disjoint key ranges.
@@ -112,8 +118,11 @@ pub(crate) enum Event {
     RequestStepOver { request: u32 },
     /// A request becomes 20 weeks old.
     TwentyWeeks { request: u32 },
-    /// A plan's annual review falls due: the meeting is held.
+    /// A plan's annual review falls due: the meeting is held, or will be
+    /// late.
     ReviewDue { plan: u32, review: u32 },
+    /// A late review meeting is held.
+    MeetingHeld { plan: u32, review: u32 },
     /// The family's representation period on amendments ends.
     RepresentationsOver { plan: u32, review: u32 },
     /// A review step's statutory limit passes.
@@ -122,6 +131,12 @@ pub(crate) enum Event {
     PlanCeases { plan: u32 },
     /// A staff group starts or ends.
     Staffing { group: u32, starts: bool },
+    /// A post's holder leaves, is covered, is replaced or is up to speed.
+    Workforce {
+        worker: u32,
+        generation: u32,
+        change: WorkforceChange,
+    },
     /// A reporting week ends.
     WeekEnd { week: u32 },
     /// A financial year ends.
@@ -138,10 +153,13 @@ pub struct Simulation<'s> {
     pub(crate) requests: Vec<request::Request>,
     pub(crate) plans: Vec<review::Plan>,
     pub(crate) workers: Vec<Worker>,
-    /// Staff groups, each a range of posts in `workers`.
+    /// Caseworker teams.
+    pub(crate) teams: Vec<TeamState>,
+    /// Staff groups, each a set of posts in `workers`.
     pub(crate) groups: Vec<staff::Group>,
     pub(crate) work: WorkQueues,
-    pub(crate) unallocated: VecDeque<Case>,
+    pub(crate) unallocated_requests: VecDeque<Case>,
+    pub(crate) unallocated_plans: VecDeque<Case>,
     pub(crate) psychologists: staff::Psychologists,
     pub(crate) stocks: Stocks,
     pub(crate) rec: Recorder,
@@ -164,9 +182,11 @@ impl<'s> Simulation<'s> {
             requests: Vec::with_capacity(expected + 1024),
             plans: Vec::with_capacity(plans_cap),
             workers: Vec::new(),
+            teams: Vec::new(),
             groups: Vec::new(),
-            work: WorkQueues::with_capacity(plans_cap + 1024),
-            unallocated: VecDeque::with_capacity(1024),
+            work: WorkQueues::new(),
+            unallocated_requests: VecDeque::with_capacity(1024),
+            unallocated_plans: VecDeque::with_capacity(1024),
             psychologists: staff::Psychologists::new(scenario),
             stocks: Stocks::default(),
             rec: Recorder::new(&scenario.calendar),
@@ -235,21 +255,28 @@ impl<'s> Simulation<'s> {
             Event::RequestStepOver { request } => self.on_request_step_over(request),
             Event::TwentyWeeks { request } => self.on_twenty_weeks(request),
             Event::ReviewDue { plan, review } => self.on_review_due(plan, review),
+            Event::MeetingHeld { plan, review } => self.on_meeting_held(plan, review),
             Event::RepresentationsOver { plan, review } => {
                 self.on_representations_over(plan, review)
             }
             Event::ReviewLimit { plan, review } => self.on_review_limit(plan, review),
             Event::PlanCeases { plan } => self.on_plan_ceases(plan),
             Event::Staffing { group, starts } => self.on_staffing(group, starts),
+            Event::Workforce {
+                worker,
+                generation,
+                change,
+            } => self.on_workforce(worker, generation, change),
             Event::WeekEnd { week } => self.on_week_end(week as usize),
             Event::YearEnd { year } => {
                 self.rec.years[year as usize].overdue_at_end = Some(self.stocks.overdue_reviews);
+                self.set_establishments();
             }
         }
     }
 
     fn on_week_end(&mut self, week: usize) {
-        let max_caseload = self.workers.iter().map(|w| w.held).max().unwrap_or(0);
+        let max_caseload = self.workers.iter().map(Worker::held).max().unwrap_or(0);
         self.stocks.psychologist_queue = self.psychologists.queue.len() as u32;
         self.rec.close_week(week, &self.stocks, max_caseload);
         if week + 1 < self.sc.calendar.weeks() {
@@ -269,6 +296,12 @@ impl<'s> Simulation<'s> {
             }
             self.finished = true;
         }
+    }
+
+    /// The complexity class of the case with key `case_key`.
+    pub(crate) fn draw_complexity(&self, case_key: u64) -> u8 {
+        let u = self.keyed(case_key, purpose::COMPLEXITY, 0).unit();
+        self.p.complexity_of(u)
     }
 
     /// A keyed generator for a draw belonging to one case.
@@ -299,7 +332,8 @@ impl<'s> Simulation<'s> {
             } else {
                 rng.random::<f64>() * interval
             };
-            let p = self.add_plan(key, under5, -1.0, due);
+            let complexity = self.draw_complexity(key);
+            let p = self.add_plan(key, under5, complexity, -1.0, due);
             self.allocate(Case::Plan(p));
         }
         for group in &init.open_requests {
@@ -322,14 +356,30 @@ impl<'s> Simulation<'s> {
         let mut count = [0u32; 7];
         let mut held = vec![0u32; self.workers.len()];
         let mut unallocated = 0;
-        for r in &self.requests {
+        let mut check_holder = |holder: u32, slot: u32, case: Case| -> Result<(), String> {
+            if holder == NOBODY {
+                unallocated += 1;
+                return Ok(());
+            }
+            held[holder as usize] += 1;
+            match self.workers[holder as usize].cases.get(slot as usize) {
+                Some(&c) if c == case => Ok(()),
+                _ => Err(format!("{case:?} not in its holder {holder}'s list")),
+            }
+        };
+        for (i, r) in self.requests.iter().enumerate() {
             count[r.stage as usize] += 1;
             if r.stage.is_open() {
-                if r.holder != NOBODY {
-                    held[r.holder as usize] += 1;
-                } else {
-                    unallocated += 1;
-                }
+                check_holder(r.holder, r.slot, Case::Request(i as u32))?;
+            }
+        }
+        let mut in_force = 0;
+        let mut overdue = 0;
+        for (i, p) in self.plans.iter().enumerate() {
+            if !p.ceased {
+                in_force += 1;
+                overdue += p.overdue as u32;
+                check_holder(p.holder, p.slot, Case::Plan(i as u32))?;
             }
         }
         let s = &self.stocks;
@@ -356,21 +406,6 @@ impl<'s> Simulation<'s> {
                 s.requests_total
             ));
         }
-        let mut in_force = 0;
-        let mut overdue = 0;
-        for p in &self.plans {
-            if !p.ceased {
-                in_force += 1;
-                if p.overdue {
-                    overdue += 1;
-                }
-                if p.holder != NOBODY {
-                    held[p.holder as usize] += 1;
-                } else {
-                    unallocated += 1;
-                }
-            }
-        }
         if in_force != s.plans_in_force || in_force + s.plans_ceased != s.plans_total {
             return Err(format!(
                 "{in_force} plans in force, {} ceased, {} created",
@@ -393,16 +428,18 @@ impl<'s> Simulation<'s> {
             ));
         }
         for (i, w) in self.workers.iter().enumerate() {
-            if held[i] != w.held {
+            if held[i] != w.held() {
                 return Err(format!(
-                    "worker {i} holds {} cases but its counter says {}",
-                    held[i], w.held
+                    "worker {i} holds {} cases but its list has {}",
+                    held[i],
+                    w.held()
                 ));
             }
-            if w.held > w.cap {
+            if w.held() > w.cap {
                 return Err(format!(
                     "worker {i} holds {} cases, above its cap of {}",
-                    w.held, w.cap
+                    w.held(),
+                    w.cap
                 ));
             }
         }

@@ -2,7 +2,45 @@
 //! rates in per-day units, and a per-day table of the arrival intensity.
 
 use crate::engine::{Dist, Sampler};
-use crate::scenario::{Priority, Scenario};
+use super::metrics::TWENTY_WEEKS;
+use crate::scenario::Scenario;
+
+/// Days kept for finalising after the school consultation, so that a plan
+/// drafted on its deadline can still be final by week 20.
+pub(crate) const FINALISATION_DAYS: f64 = 5.0;
+/// The drafting deadline is never set earlier than this (week 10), however
+/// long the family's and school's periods.
+const EARLIEST_DRAFTING_DEADLINE: f64 = 70.0;
+
+/// The drafting deadline worked back from the 20 weeks.
+fn drafting_deadline(s: &Scenario) -> f64 {
+    let mean = |d: &Option<crate::engine::Dist>| d.as_ref().map_or(0.0, |d| d.mean());
+    let after = mean(&s.delays.family_comments) + mean(&s.delays.school_consultation);
+    (TWENTY_WEEKS - after - FINALISATION_DAYS).max(EARLIEST_DRAFTING_DEADLINE)
+}
+
+/// Cumulative shares of the complexity mix, with its multipliers; one
+/// neutral class when the mix is empty.
+fn complexity_table(s: &Scenario) -> Vec<(f64, f64, f64)> {
+    if s.complexity.is_empty() {
+        return vec![(1.0, 1.0, 1.0)];
+    }
+    let total: f64 = s.complexity.iter().map(|c| c.share).sum();
+    let mut cum = 0.0;
+    let mut table: Vec<(f64, f64, f64)> = s
+        .complexity
+        .iter()
+        .map(|c| {
+            cum += c.share / total;
+            (cum, c.work_multiplier, c.advice_multiplier)
+        })
+        .collect();
+    // Rounding must not leave a draw just below 1 without a class.
+    if let Some(last) = table.last_mut() {
+        last.0 = 1.0;
+    }
+    table
+}
 
 /// Build a sampler for an optional step; a switched-off step takes no time.
 fn opt(d: &Option<Dist>) -> Option<Sampler> {
@@ -29,7 +67,17 @@ pub(crate) struct Params {
     pub contact_per_day: f64,
     /// Daily hazard of a plan ceasing outside reviews.
     pub cease_hazard: f64,
-    pub priority: Priority,
+    /// Sampler of how late a late review meeting is (days).
+    pub late_meeting: Sampler,
+    /// Sampler of a commissioned psychologist advice's days.
+    pub commissioned: Sampler,
+    /// Days from the request by which a plan should be drafted: the 20
+    /// weeks less the family's and the school's periods and a few days to
+    /// finalise, so that each step leaves room for those after it.
+    pub drafting_deadline: f64,
+    /// Complexity classes: (cumulative share, work multiplier, advice
+    /// multiplier).
+    pub complexity: Vec<(f64, f64, f64)>,
     /// Arrival intensity (requests per day) on each simulated day.
     pub daily_rate: Vec<f64>,
     /// The largest value in `daily_rate` (the thinning bound).
@@ -59,10 +107,36 @@ impl Params {
             contact_per_day: w.contact_hours_per_case_per_year / 365.0,
             // A share p ceasing in a year is a constant hazard -ln(1 - p).
             cease_hazard: -(1.0 - s.cessation.per_year.min(0.999_999)).ln() / 365.0,
-            priority: s.caseworkers.priority,
+            late_meeting: s.reviews.late_meeting_days.sampler(),
+            commissioned: s.psychologists.commissioned_days.sampler(),
+            drafting_deadline: drafting_deadline(s),
+            complexity: complexity_table(s),
             daily_rate,
             max_rate,
         }
+    }
+}
+
+impl Params {
+    /// The complexity class of a uniform draw `u` in [0, 1).
+    #[inline]
+    pub fn complexity_of(&self, u: f64) -> u8 {
+        self.complexity
+            .iter()
+            .position(|&(cum, _, _)| u < cum)
+            .unwrap_or(self.complexity.len() - 1) as u8
+    }
+
+    /// Multiplier on work hours of complexity class `class`.
+    #[inline]
+    pub fn work_multiplier(&self, class: u8) -> f64 {
+        self.complexity[class as usize].1
+    }
+
+    /// Multiplier on advice delays of complexity class `class`.
+    #[inline]
+    pub fn advice_multiplier(&self, class: u8) -> f64 {
+        self.complexity[class as usize].2
     }
 }
 

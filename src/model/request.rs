@@ -5,7 +5,15 @@
 use super::metrics::{SIX_WEEKS, TWENTY_WEEKS};
 use super::{purpose, request_key, Case, Event, Simulation, Task, NOBODY};
 use crate::engine::Sampler;
+use crate::scenario::TaskKind;
 use rand::Rng;
+
+/// Deadline of the decision not to issue a plan: 16 weeks (Reg 10).
+pub(crate) const SIXTEEN_WEEKS: f64 = 16.0 * 7.0;
+/// Days after the 6-week decision by which the caseworker should have asked
+/// for advice, so that its 6 weeks (Reg 6, 8) end by week 14 and leave room
+/// for drafting.
+const ASK_FOR_ADVICE_WITHIN: f64 = 14.0;
 
 /// Where a request stands. Every request is in exactly one stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,18 +78,24 @@ pub(crate) struct Request {
     pub step: Step,
     pub exception: bool,
     pub over_20_weeks: bool,
+    /// Position in the holder's list of cases.
+    pub slot: u32,
+    /// Complexity class (index into the scenario's mix).
+    pub complexity: u8,
 }
 
 impl Step {
-    /// The work-queue lane of the task at this step: tasks of one kind are
-    /// queued roughly in deadline order.
-    pub(crate) fn lane(self) -> usize {
+    /// The kind of caseworker task at this step (the calendar-day steps
+    /// have none; they map to the step whose task follows).
+    pub(crate) fn kind(self) -> TaskKind {
         match self {
-            Step::Decision => 0,
-            Step::Coordination => 1,
-            Step::NoPlanDecision => 2,
-            Step::Drafting => 3,
-            _ => 4,
+            Step::Decision => TaskKind::Decision,
+            Step::Coordination | Step::Advice => TaskKind::Coordination,
+            Step::NoPlanDecision => TaskKind::NoPlan,
+            Step::Drafting => TaskKind::Drafting,
+            Step::FamilyComments | Step::Consultation | Step::Finalisation => {
+                TaskKind::Finalisation
+            }
         }
     }
 }
@@ -93,6 +107,7 @@ impl Simulation<'_> {
         let r = self.requests.len() as u32;
         let exception = self.keyed(request_key(r), purpose::EXCEPTION, 0).unit()
             < self.sc.requests.exception_share;
+        let complexity = self.draw_complexity(request_key(r));
         self.requests.push(Request {
             arrival,
             stage: RequestStage::AwaitingDecision,
@@ -102,6 +117,8 @@ impl Simulation<'_> {
             step: Step::Decision,
             exception,
             over_20_weeks: false,
+            slot: 0,
+            complexity,
         });
         self.stocks.requests_total += 1;
         self.stocks.awaiting_decision += 1;
@@ -134,9 +151,11 @@ impl Simulation<'_> {
         }
     }
 
-    /// Draws `purpose`'s work for request `r` from its own keyed stream.
+    /// Draws `purpose`'s work for request `r` from its own keyed stream,
+    /// scaled by the request's complexity.
     fn work(&self, r: u32, purpose: u64, sampler: Sampler) -> f64 {
-        sampler.sample(&mut self.keyed(request_key(r), purpose, 0))
+        let class = self.requests[r as usize].complexity;
+        sampler.sample(&mut self.keyed(request_key(r), purpose, 0)) * self.p.work_multiplier(class)
     }
 
     pub(super) fn on_arrival(&mut self) {
@@ -223,7 +242,7 @@ impl Simulation<'_> {
         self.set_stage(r, RequestStage::Assessment);
         self.requests[r as usize].step = Step::Coordination;
         let hours = self.work(r, purpose::ASSESSMENT_WORK, self.p.assessment);
-        let deadline = self.requests[r as usize].arrival + SIX_WEEKS + 14.0;
+        let deadline = self.requests[r as usize].arrival + SIX_WEEKS + ASK_FOR_ADVICE_WITHIN;
         self.set_task(Case::Request(r), hours, deadline);
     }
 
@@ -256,12 +275,15 @@ impl Simulation<'_> {
     fn request_advice(&mut self, r: u32) {
         let mut k = self.keyed(request_key(r), purpose::ADVICE, 0);
         self.requests[r as usize].step = Step::Advice;
+        let stretch = self
+            .p
+            .advice_multiplier(self.requests[r as usize].complexity);
         let mut pending = 0u8;
         for s in [self.p.health, self.p.social_care, self.p.school]
             .into_iter()
             .flatten()
         {
-            let days = s.sample(&mut k);
+            let days = s.sample(&mut k) * stretch;
             self.queue.schedule_in(days, Event::AdviceIn { request: r });
             pending += 1;
         }
@@ -276,7 +298,14 @@ impl Simulation<'_> {
     }
 
     pub(super) fn psychologist_hours(&self, r: u32) -> f64 {
-        self.work(r, purpose::ADVICE + 100, self.p.ep_hours)
+        self.work(r, purpose::PSYCHOLOGIST_WORK, self.p.ep_hours)
+    }
+
+    /// Days a commissioned (outside) psychologist's advice takes.
+    pub(super) fn commissioned_days(&self, r: u32) -> f64 {
+        self.p
+            .commissioned
+            .sample(&mut self.keyed(request_key(r), purpose::COMMISSIONED, 0))
     }
 
     pub(super) fn on_advice_in(&mut self, r: u32) {
@@ -293,7 +322,7 @@ impl Simulation<'_> {
         if self.keyed(request_key(r), purpose::NO_PLAN, 0).unit() < self.sc.requests.no_plan_share {
             self.requests[r as usize].step = Step::NoPlanDecision;
             let hours = self.work(r, purpose::NO_PLAN, self.p.no_plan);
-            self.set_task(Case::Request(r), hours, arrival + 16.0 * 7.0);
+            self.set_task(Case::Request(r), hours, arrival + SIXTEEN_WEEKS);
         } else {
             self.enter_drafting(r);
         }
@@ -303,7 +332,7 @@ impl Simulation<'_> {
         self.set_stage(r, RequestStage::Drafting);
         self.requests[r as usize].step = Step::Drafting;
         let hours = self.work(r, purpose::DRAFTING, self.p.drafting);
-        let deadline = self.requests[r as usize].arrival + 16.0 * 7.0;
+        let deadline = self.requests[r as usize].arrival + self.p.drafting_deadline;
         self.set_task(Case::Request(r), hours, deadline);
     }
 
@@ -340,7 +369,7 @@ impl Simulation<'_> {
     fn issue_plan(&mut self, r: u32) {
         let now = self.queue.now();
         let req = &self.requests[r as usize];
-        let (arrival, exception, holder) = (req.arrival, req.exception, req.holder);
+        let (arrival, exception, complexity) = (req.arrival, req.exception, req.complexity);
         let took = now - arrival;
         let on_time = took <= TWENTY_WEEKS;
         self.rec.week.issued += 1;
@@ -362,15 +391,8 @@ impl Simulation<'_> {
         } else {
             self.sc.reviews.interval_days
         };
-        if holder == NOBODY {
-            self.release(Case::Request(r));
-            let p = self.add_plan(key, under5, now, now + interval);
-            self.allocate(Case::Plan(p));
-        } else {
-            self.requests[r as usize].holder = NOBODY;
-            let p = self.add_plan(key, under5, now, now + interval);
-            self.plans[p as usize].holder = holder;
-        }
+        let p = self.add_plan(key, under5, complexity, now, now + interval);
+        self.hand_over(Case::Request(r), Case::Plan(p));
     }
 
     pub(super) fn on_twenty_weeks(&mut self, r: u32) {

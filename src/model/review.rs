@@ -3,12 +3,15 @@
 //! 12 weeks, cessation; and which reviews are overdue.
 
 use super::{purpose, Case, Event, Simulation, Task, NOBODY};
+use crate::scenario::TaskKind;
 
 /// Which step of its current review a plan is at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ReviewStep {
     /// No review under way: the next falls due at `due`.
     NotDue,
+    /// Due, but the meeting has not been held.
+    AwaitingMeeting,
     /// Meeting held; the LA decision is awaited.
     Decision,
     /// Amendments proposed; the family's representation period runs.
@@ -35,14 +38,20 @@ pub(crate) struct Plan {
     pub review: u32,
     pub step: ReviewStep,
     pub overdue: bool,
+    /// Day the current review's meeting was held.
+    pub meeting: f64,
+    /// Position in the holder's list of cases.
+    pub slot: u32,
+    /// Complexity class (index into the scenario's mix).
+    pub complexity: u8,
 }
 
 impl ReviewStep {
-    /// The work-queue lane of the task at this step.
-    pub(crate) fn lane(self) -> usize {
+    /// The kind of caseworker task at this step.
+    pub(crate) fn kind(self) -> TaskKind {
         match self {
-            ReviewStep::Amendment => 1,
-            _ => 0,
+            ReviewStep::Representations | ReviewStep::Amendment => TaskKind::ReviewAmendment,
+            _ => TaskKind::ReviewDecision,
         }
     }
 }
@@ -51,7 +60,14 @@ impl Simulation<'_> {
     /// Adds a plan in force, issued on day `issued` (negative: before the
     /// start), whose next review falls due on day `due`. The caller
     /// allocates it, or hands it its request's caseworker.
-    pub(super) fn add_plan(&mut self, key: u64, under5: bool, issued: f64, due: f64) -> u32 {
+    pub(super) fn add_plan(
+        &mut self,
+        key: u64,
+        under5: bool,
+        complexity: u8,
+        issued: f64,
+        due: f64,
+    ) -> u32 {
         let p = self.plans.len() as u32;
         let u = self.keyed(key, purpose::PLAN, 1).unit();
         let cease_at = if self.p.cease_hazard > 0.0 {
@@ -70,6 +86,9 @@ impl Simulation<'_> {
             review: 0,
             step: ReviewStep::NotDue,
             overdue: false,
+            meeting: due,
+            slot: 0,
+            complexity,
         });
         self.stocks.plans_in_force += 1;
         self.stocks.plans_total += 1;
@@ -98,25 +117,62 @@ impl Simulation<'_> {
             return;
         }
         plan.review = review;
-        plan.step = ReviewStep::Decision;
         let (due, key) = (plan.due, plan.key);
         let rv = &self.sc.reviews;
-        let limit = due + rv.decision_limit_days;
+        if rv.meeting_on_time_share < 1.0 {
+            let mut k = self.keyed(key, purpose::REVIEW, 4 * review as u64 + 5);
+            if k.unit() >= rv.meeting_on_time_share {
+                // The meeting is not held within 12 months: the review is
+                // overdue from its due date until the LA decision.
+                let late = self.p.late_meeting.sample(&mut k);
+                let plan = &mut self.plans[p as usize];
+                plan.step = ReviewStep::AwaitingMeeting;
+                plan.overdue = true;
+                self.stocks.overdue_reviews += 1;
+                self.queue
+                    .schedule(due + late, Event::MeetingHeld { plan: p, review });
+                return;
+            }
+        }
+        self.hold_meeting(p, review, due);
+    }
+
+    /// A late meeting is held.
+    pub(super) fn on_meeting_held(&mut self, p: u32, review: u32) {
+        let plan = &self.plans[p as usize];
+        if plan.ceased || plan.review != review || plan.step != ReviewStep::AwaitingMeeting {
+            return;
+        }
+        let now = self.queue.now();
+        self.hold_meeting(p, review, now);
+    }
+
+    /// The review meeting is held on day `meeting` (in the past for reviews
+    /// already under way on the start date): the LA decision is due 4 weeks
+    /// later.
+    fn hold_meeting(&mut self, p: u32, review: u32, meeting: f64) {
+        let plan = &mut self.plans[p as usize];
+        plan.step = ReviewStep::Decision;
+        plan.meeting = meeting;
+        let (key, complexity) = (plan.key, plan.complexity);
+        let limit = meeting + self.sc.reviews.decision_limit_days;
         self.queue
             .schedule(limit, Event::ReviewLimit { plan: p, review });
-        let hours =
-            self.p
-                .review_decision
-                .sample(&mut self.keyed(key, purpose::REVIEW, 4 * review as u64));
+        let hours = self
+            .p
+            .review_decision
+            .sample(&mut self.keyed(key, purpose::REVIEW, 4 * review as u64))
+            * self.p.work_multiplier(complexity);
         self.set_task(Case::Plan(p), hours, limit);
     }
 
     pub(super) fn review_work_done(&mut self, p: u32) {
         self.clear_overdue(p);
         let plan = &self.plans[p as usize];
-        let (key, review, due) = (plan.key, plan.review, plan.due);
+        let (key, review, meeting) = (plan.key, plan.review, plan.meeting);
         match plan.step {
             ReviewStep::Decision => {
+                self.record_review_decision(meeting);
                 let rv = &self.sc.reviews;
                 let u = self
                     .keyed(key, purpose::REVIEW, 4 * review as u64 + 1)
@@ -126,9 +182,11 @@ impl Simulation<'_> {
                     self.cease(p);
                 } else if u < rv.cease_share + rv.amend_share {
                     self.plans[p as usize].step = ReviewStep::Representations;
-                    let limit = due + rv.amendment_limit_days;
-                    self.queue
-                        .schedule(limit, Event::ReviewLimit { plan: p, review });
+                    let limit = meeting + rv.amendment_limit_days;
+                    self.queue.schedule(
+                        limit.max(self.queue.now()),
+                        Event::ReviewLimit { plan: p, review },
+                    );
                     match self.p.representations {
                         Some(s) => {
                             let days = s.sample(&mut self.keyed(
@@ -156,16 +214,16 @@ impl Simulation<'_> {
             return;
         }
         plan.step = ReviewStep::Amendment;
-        let (key, due) = (plan.key, plan.due);
+        let (key, meeting, complexity) = (plan.key, plan.meeting, plan.complexity);
         let hours = self.p.review_amendment.sample(&mut self.keyed(
             key,
             purpose::REVIEW,
             4 * review as u64 + 3,
-        ));
+        )) * self.p.work_multiplier(complexity);
         self.set_task(
             Case::Plan(p),
             hours,
-            due + self.sc.reviews.amendment_limit_days,
+            meeting + self.sc.reviews.amendment_limit_days,
         );
     }
 
@@ -179,10 +237,10 @@ impl Simulation<'_> {
             return;
         }
         let limit = match plan.step {
-            ReviewStep::NotDue => return,
-            ReviewStep::Decision => plan.due + rv.decision_limit_days,
+            ReviewStep::NotDue | ReviewStep::AwaitingMeeting => return,
+            ReviewStep::Decision => plan.meeting + rv.decision_limit_days,
             ReviewStep::Representations | ReviewStep::Amendment => {
-                plan.due + rv.amendment_limit_days
+                plan.meeting + rv.amendment_limit_days
             }
         };
         if now >= limit {
@@ -197,6 +255,20 @@ impl Simulation<'_> {
         if plan.overdue {
             plan.overdue = false;
             self.stocks.overdue_reviews -= 1;
+        }
+    }
+
+    /// An LA decision after a meeting held on day `meeting`.
+    fn record_review_decision(&mut self, meeting: f64) {
+        let now = self.queue.now();
+        let on_time = now - meeting <= self.sc.reviews.decision_limit_days;
+        let cal = &self.sc.calendar;
+        for y in [
+            &mut self.rec.years[cal.financial_year_index(now)],
+            &mut self.rec.calendar_years[cal.calendar_year_index(now)],
+        ] {
+            y.review_decisions += 1;
+            y.review_decisions_4w += on_time as u32;
         }
     }
 

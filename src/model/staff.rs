@@ -1,25 +1,54 @@
-//! Caseworkers, the backlog team and educational psychologists: posts,
-//! allocation of cases under the cap, the work queues and who takes what.
+//! Caseworker teams, the backlog team and educational psychologists: posts,
+//! allocation of cases under the cap, each caseworker's (or a pooled team's)
+//! work queue, and a workforce that changes (leavers, vacancies, new
+//! starters, agency cover, an establishment that follows demand).
 
 use super::{Case, Event, Simulation, TaskState, NOBODY};
-use crate::engine::LaneQueue;
-use crate::scenario::{Priority, Scenario, StaffGroup};
+use crate::engine::KeyedHeap;
+use crate::scenario::{Establishment, Holds, LeaversCases, Scenario, StaffGroup, Team, Workforce};
 use std::collections::VecDeque;
 
-/// Whether a post belongs to the caseworkers or the backlog team.
+/// Ranks are spread this many days apart in a queue key, far more than any
+/// deadline's range, so that a rank always outweighs a deadline.
+const RANK_GAP: f64 = 1.0e6;
+
+/// A post's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Team {
-    Caseworkers,
+pub(crate) enum Role {
+    /// A caseworker in a team, holding cases.
+    Caseworker,
+    /// Backlog staff: overdue reviews only, no caseload.
     Backlog,
 }
 
-/// A staff group's dates and its posts (a range of worker indices).
+/// A team as the hot loop needs it.
+#[derive(Debug, Clone)]
+pub(crate) struct TeamState {
+    pub holds: Holds,
+    pub pooled: bool,
+    /// Rank of each task kind (by `TaskKind::index`).
+    pub ranks: [u8; 7],
+    /// Within a rank: by arrival (true) or by deadline.
+    pub by_arrival: bool,
+    pub cap: u32,
+    pub hours_per_fte_year: f64,
+    pub establishment: Option<Establishment>,
+    pub workforce: Workforce,
+    /// Every post of the team, whatever its group.
+    pub posts: Vec<u32>,
+    /// FTE of posts in post or due to start (what the establishment counts).
+    pub fte_planned: f64,
+    /// The pooled team's shared queue.
+    pub queue: u32,
+}
+
+/// A staff group's dates and its posts.
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
-    pub team: Team,
+    /// The team, or `None` for the backlog team.
+    pub team: Option<u32>,
     pub fte: f64,
-    pub first: u32,
-    pub last: u32,
+    pub posts: Vec<u32>,
     pub in_post: bool,
 }
 
@@ -27,45 +56,81 @@ pub(crate) struct Group {
 /// group's FTE.
 #[derive(Debug, Clone)]
 pub(crate) struct Worker {
-    pub team: Team,
-    /// Productive hours a day at full FTE of this post, before contact time.
+    pub role: Role,
+    /// Index of the team (caseworkers only).
+    pub team: u32,
+    /// FTE of the post.
+    pub fte: f64,
+    /// Productive hours a day of the post at full productivity, before
+    /// contact time.
     pub hours_per_day: f64,
+    /// Share of full productivity of whoever is in post (new starters less).
+    pub productivity: f64,
     /// Most cases the post may hold (the cap pro rata to its FTE).
     pub cap: u32,
     /// Cases held now.
-    pub held: u32,
-    pub active: bool,
+    pub cases: Vec<Case>,
+    /// Whether the post exists now (between its group's dates).
+    pub in_post: bool,
+    /// Whether someone is in the post (it is not vacant).
+    pub filled: bool,
+    /// Whether that someone is agency cover.
+    pub agency: bool,
     /// The case being worked on, if any.
     pub current: Option<Case>,
+    /// The work queue the post takes tasks from.
+    pub queue: u32,
+    /// Incremented when the post falls vacant, so that workforce events of
+    /// the previous holder are recognised as stale.
+    pub generation: u32,
 }
 
-/// A queued task: the index of its request (in the requests queue) or plan
-/// (in the others) and the task's number. Equal keys go lowest index first,
-/// which is also the older case.
-pub(crate) type TaskRef = (u32, u32);
+impl Worker {
+    /// Whether someone is working in the post now.
+    pub fn working(&self) -> bool {
+        self.in_post && self.filled
+    }
 
-/// Two queues of queued tasks (new assessments and reviews), keyed by the
-/// priority rule, and the backlog team's queue of overdue review tasks,
-/// oldest limit first. Entries carry the task number and are skipped when
-/// stale (taken from another queue, or the task has moved on).
+    /// Cases held now.
+    pub fn held(&self) -> u32 {
+        self.cases.len() as u32
+    }
+
+    fn has_room(&self) -> bool {
+        self.working() && self.role == Role::Caseworker && self.held() < self.cap
+    }
+}
+
+/// A queued task: case kind (0 request, 1 plan), index and task number.
+/// Equal keys go requests first, then lowest index, which is the older case.
+pub(crate) type TaskRef = (u32, u32, u32);
+
+/// The work queues: one per caseworker (named) or per pooled team, and the
+/// backlog team's queue of overdue review tasks, oldest limit first.
+/// Entries carry the task number and are skipped when stale (taken from
+/// another queue, or the task has moved on).
 pub(crate) struct WorkQueues {
-    pub requests: LaneQueue<TaskRef>,
-    pub reviews: LaneQueue<TaskRef>,
-    pub overdue: LaneQueue<TaskRef>,
-    pub idle_caseworkers: Vec<u32>,
+    pub queues: Vec<KeyedHeap<TaskRef>>,
+    /// Idle workers of each queue.
+    pub idle: Vec<Vec<u32>>,
+    pub overdue: KeyedHeap<(u32, u32)>,
     pub idle_backlog: Vec<u32>,
 }
 
 impl WorkQueues {
-    pub fn with_capacity(n: usize) -> Self {
+    pub fn new() -> Self {
         WorkQueues {
-            // A lane per kind of task, each queued roughly in deadline order.
-            requests: LaneQueue::new(5, n / 16 + 64),
-            reviews: LaneQueue::new(2, n / 8 + 64),
-            overdue: LaneQueue::new(2, n / 16 + 64),
-            idle_caseworkers: Vec::with_capacity(256),
+            queues: Vec::new(),
+            idle: Vec::new(),
+            overdue: KeyedHeap::with_capacity(1024),
             idle_backlog: Vec::with_capacity(64),
         }
+    }
+
+    fn add_queue(&mut self) -> u32 {
+        self.queues.push(KeyedHeap::with_capacity(64));
+        self.idle.push(Vec::new());
+        (self.queues.len() - 1) as u32
     }
 }
 
@@ -81,7 +146,7 @@ pub(crate) struct Psychologists {
 }
 
 /// Splits `fte` into whole-time posts and one fractional remainder.
-fn posts(fte: f64) -> impl Iterator<Item = f64> {
+pub(crate) fn posts(fte: f64) -> impl Iterator<Item = f64> {
     let whole = fte.floor() as u32;
     let rest = fte - whole as f64;
     (0..whole).map(|_| 1.0).chain((rest > 1e-9).then_some(rest))
@@ -107,56 +172,112 @@ impl Psychologists {
     }
 }
 
+fn team_state(t: &Team) -> TeamState {
+    TeamState {
+        holds: t.holds,
+        pooled: t.pooled,
+        ranks: t.order.rank_table(),
+        by_arrival: t.order.within == crate::scenario::WithinRank::Arrival,
+        cap: t.cap,
+        hours_per_fte_year: t.hours_per_fte_year,
+        establishment: t.establishment.clone(),
+        workforce: t.workforce.clone(),
+        posts: Vec::new(),
+        fte_planned: 0.0,
+        queue: 0,
+    }
+}
+
 impl Simulation<'_> {
     pub(super) fn set_up_staff(&mut self) {
         let sc = self.sc;
-        let cw = &sc.caseworkers;
-        let all = cw
-            .groups
-            .iter()
-            .map(|g| (Team::Caseworkers, g))
-            .chain(sc.backlog_team.iter().map(|g| (Team::Backlog, g)));
-        for (team, g) in all {
-            self.add_group(team, g, cw.hours_per_fte_year, cw.cap);
+        for team in sc.effective_teams() {
+            let mut state = team_state(&team);
+            if state.pooled {
+                state.queue = self.work.add_queue();
+            }
+            self.teams.push(state);
+            let index = (self.teams.len() - 1) as u32;
+            for g in &team.groups {
+                self.add_group(Some(index), g);
+            }
+        }
+        for g in &sc.backlog_team {
+            self.add_group(None, g);
         }
     }
 
-    fn add_group(&mut self, team: Team, g: &StaffGroup, default_hours: f64, cap: u32) {
-        let hours = g.hours_per_fte_year.unwrap_or(default_hours);
-        let first = self.workers.len() as u32;
-        for fte in posts(g.fte) {
-            self.workers.push(Worker {
-                team,
-                hours_per_day: fte * hours / 365.0,
-                cap: match team {
-                    Team::Caseworkers => (cap as f64 * fte).floor() as u32,
-                    Team::Backlog => 0,
-                },
-                held: 0,
-                active: false,
-                current: None,
-            });
-        }
-        let index = self.groups.len() as u32;
-        self.groups.push(Group {
-            team,
-            fte: g.fte,
-            first,
-            last: self.workers.len() as u32,
-            in_post: false,
-        });
+    /// Adds a staff group's posts and schedules its dates.
+    fn add_group(&mut self, team: Option<u32>, g: &StaffGroup) {
         let cal = &self.sc.calendar;
         let start = g.start.map_or(0.0, |d| cal.day_of(d) as f64);
         // A post ends at the end of its last day.
         let end = g.end.map_or(f64::INFINITY, |d| cal.day_of(d) as f64 + 1.0);
+        self.add_posts(team, g.fte, g.hours_per_fte_year, start, end);
+    }
+
+    /// Adds `fte` of posts to `team` (or the backlog team) between `start`
+    /// and `end` (simulation days).
+    fn add_posts(&mut self, team: Option<u32>, fte: f64, hours: Option<f64>, start: f64, end: f64) {
+        let (role, cap, default_hours) = match team {
+            Some(t) => {
+                let ts = &self.teams[t as usize];
+                (Role::Caseworker, ts.cap, ts.hours_per_fte_year)
+            }
+            None => (
+                Role::Backlog,
+                0,
+                self.sc.caseworkers.hours_per_fte_year,
+            ),
+        };
+        let hours = hours.unwrap_or(default_hours);
+        let group = self.groups.len() as u32;
+        let mut ids = Vec::new();
+        for post_fte in posts(fte) {
+            let w = self.workers.len() as u32;
+            let queue = match team {
+                Some(t) if self.teams[t as usize].pooled => self.teams[t as usize].queue,
+                Some(_) => self.work.add_queue(),
+                None => 0,
+            };
+            self.workers.push(Worker {
+                role,
+                team: team.unwrap_or(0),
+                fte: post_fte,
+                hours_per_day: post_fte * hours / 365.0,
+                productivity: 1.0,
+                cap: (cap as f64 * post_fte).floor() as u32,
+                cases: Vec::new(),
+                in_post: false,
+                filled: true,
+                agency: false,
+                current: None,
+                queue,
+                generation: 0,
+            });
+            ids.push(w);
+        }
+        if let Some(t) = team {
+            let ts = &mut self.teams[t as usize];
+            ts.posts.extend(&ids);
+            if end > start.max(0.0) && start < self.sc.end_day() {
+                ts.fte_planned += fte;
+            }
+        }
+        self.groups.push(Group {
+            team,
+            fte,
+            posts: ids,
+            in_post: false,
+        });
         if end > start.max(0.0) && start < self.sc.end_day() {
-            if start <= 0.0 {
-                self.on_staffing(index, true);
+            if start <= self.queue.now() {
+                self.on_staffing(group, true);
             } else {
                 self.queue.schedule(
                     start,
                     Event::Staffing {
-                        group: index,
+                        group,
                         starts: true,
                     },
                 );
@@ -165,7 +286,7 @@ impl Simulation<'_> {
                 self.queue.schedule(
                     end,
                     Event::Staffing {
-                        group: index,
+                        group,
                         starts: false,
                     },
                 );
@@ -173,68 +294,227 @@ impl Simulation<'_> {
         }
     }
 
+    /// Recounts the FTE in post of caseworkers and backlog staff.
+    fn recount_fte(&mut self) {
+        // Summed afresh, not kept as a running total, so rounding cannot
+        // leave a small negative FTE once every group has left.
+        let (mut cw, mut bl) = (0.0, 0.0);
+        for w in &self.workers {
+            if w.working() {
+                match w.role {
+                    Role::Caseworker => cw += w.fte,
+                    Role::Backlog => bl += w.fte,
+                }
+            }
+        }
+        self.stocks.caseworker_fte = cw;
+        self.stocks.backlog_fte = bl;
+    }
+
     pub(super) fn on_staffing(&mut self, group: u32, starts: bool) {
         self.groups[group as usize].in_post = starts;
         let g = self.groups[group as usize].clone();
-        // Summed afresh, not kept as a running total, so rounding cannot
-        // leave a small negative FTE once every group has left.
-        let in_post = |team| {
-            self.groups
-                .iter()
-                .filter(|x| x.in_post && x.team == team)
-                .map(|x| x.fte)
-                .sum()
-        };
-        self.stocks.caseworker_fte = in_post(Team::Caseworkers);
-        self.stocks.backlog_fte = in_post(Team::Backlog);
+        for &w in &g.posts {
+            self.workers[w as usize].in_post = starts;
+        }
+        self.recount_fte();
         if starts {
-            for w in g.first..g.last {
-                self.workers[w as usize].active = true;
+            for &w in &g.posts {
+                self.schedule_leaving(w);
                 self.find_work(w);
             }
-            if g.team == Team::Caseworkers {
+            if g.team.is_some() {
                 self.allocate_waiting();
             }
         } else {
-            for w in g.first..g.last {
-                self.workers[w as usize].active = false;
+            if let Some(t) = g.team {
+                self.teams[t as usize].fte_planned -= g.fte;
             }
-            if g.team == Team::Caseworkers {
-                self.release_caseloads(g.first, g.last);
+            for &w in &g.posts {
+                self.release_caseload(w);
             }
         }
     }
 
-    /// Cases of leaving posts go to others with room, oldest first, or wait
+    /// Draws when the person now in post `w` leaves, if the team has
+    /// turnover.
+    fn schedule_leaving(&mut self, w: u32) {
+        let worker = &self.workers[w as usize];
+        if worker.role != Role::Caseworker || worker.agency {
+            return;
+        }
+        let rate = self.teams[worker.team as usize].workforce.leaving_per_year;
+        if rate <= 0.0 {
+            return;
+        }
+        let generation = worker.generation;
+        let u = self
+            .keyed(staff_key(w), super::purpose::STAFF, generation as u64)
+            .unit();
+        // A share p leaving in a year is a constant hazard -ln(1 - p).
+        let hazard = -(1.0 - rate.min(0.999_999)).ln() / 365.0;
+        let at = self.queue.now() - (1.0 - u).ln() / hazard;
+        if at < self.sc.end_day() {
+            self.queue.schedule(
+                at,
+                Event::Workforce {
+                    worker: w,
+                    generation,
+                    change: WorkforceChange::Leaves,
+                },
+            );
+        }
+    }
+
+    /// A leaver, a new starter, agency cover or the end of a starter's
+    /// first months.
+    pub(super) fn on_workforce(&mut self, w: u32, generation: u32, change: WorkforceChange) {
+        let worker = &self.workers[w as usize];
+        if worker.generation != generation || !worker.in_post {
+            return;
+        }
+        let wf = self.teams[worker.team as usize].workforce.clone();
+        let now = self.queue.now();
+        match change {
+            WorkforceChange::Leaves => {
+                if !worker.filled {
+                    return;
+                }
+                let worker = &mut self.workers[w as usize];
+                worker.filled = false;
+                worker.generation += 1;
+                let generation = worker.generation;
+                let mut schedule = |at: f64, change| {
+                    self.queue.schedule(
+                        at,
+                        Event::Workforce {
+                            worker: w,
+                            generation,
+                            change,
+                        },
+                    )
+                };
+                schedule(now + wf.recruitment_days, WorkforceChange::Starts);
+                if let Some(after) = wf.agency_cover_after_days {
+                    if after < wf.recruitment_days {
+                        schedule(now + after, WorkforceChange::AgencyCover);
+                    }
+                }
+                if wf.leavers_cases == LeaversCases::Reallocate {
+                    self.release_caseload(w);
+                }
+                self.recount_fte();
+            }
+            WorkforceChange::AgencyCover => {
+                if worker.filled {
+                    return;
+                }
+                let worker = &mut self.workers[w as usize];
+                worker.filled = true;
+                worker.agency = true;
+                worker.productivity = 1.0;
+                self.recount_fte();
+                self.find_work(w);
+                self.allocate_waiting();
+            }
+            WorkforceChange::Starts => {
+                let worker = &mut self.workers[w as usize];
+                worker.filled = true;
+                worker.agency = false;
+                worker.productivity = wf.new_starter_productivity;
+                self.queue.schedule(
+                    now + wf.new_starter_days,
+                    Event::Workforce {
+                        worker: w,
+                        generation,
+                        change: WorkforceChange::UpToSpeed,
+                    },
+                );
+                self.schedule_leaving(w);
+                self.recount_fte();
+                self.find_work(w);
+                self.allocate_waiting();
+            }
+            WorkforceChange::UpToSpeed => {
+                self.workers[w as usize].productivity = 1.0;
+            }
+        }
+    }
+
+    /// At a budget date (1 April), each team whose establishment follows
+    /// demand gets the posts its cases call for, starting after the lag.
+    pub(super) fn set_establishments(&mut self) {
+        let now = self.queue.now();
+        for t in 0..self.teams.len() {
+            let Some(e) = self.teams[t].establishment.clone() else {
+                continue;
+            };
+            let holds = self.teams[t].holds;
+            let open = self.stocks.awaiting_decision + self.stocks.assessment + self.stocks.drafting;
+            let cases = match holds {
+                Holds::Requests => open,
+                Holds::Plans => self.stocks.plans_in_force,
+                Holds::All => open + self.stocks.plans_in_force,
+            };
+            let need = cases as f64 / e.cases_per_fte - self.teams[t].fte_planned;
+            // Posts come in half-FTE steps; a shortfall below that waits.
+            let add = (need * 2.0).floor() / 2.0;
+            if add >= 0.5 {
+                self.add_posts(Some(t as u32), add, None, now + e.lag_days, f64::INFINITY);
+            }
+        }
+    }
+
+    /// Cases of a leaving post go to others with room, oldest first, or wait
     /// unallocated. A task being worked on is finished by its worker.
-    fn release_caseloads(&mut self, first: u32, last: u32) {
-        let leaving = |h: u32| h != NOBODY && (first..last).contains(&h);
-        let mut orphans = Vec::new();
-        for (i, r) in self.requests.iter().enumerate() {
-            if r.stage.is_open() && leaving(r.holder) {
-                orphans.push(Case::Request(i as u32));
-            }
-        }
-        for (i, p) in self.plans.iter().enumerate() {
-            if !p.ceased && leaving(p.holder) {
-                orphans.push(Case::Plan(i as u32));
-            }
-        }
-        for case in orphans {
-            self.release(case);
+    fn release_caseload(&mut self, w: u32) {
+        let mut orphans = std::mem::take(&mut self.workers[w as usize].cases);
+        orphans.sort_unstable_by_key(|c| match *c {
+            Case::Request(r) => (0, r),
+            Case::Plan(p) => (1, p),
+        });
+        self.stocks.cases_held -= orphans.len() as u32;
+        for &case in &orphans {
+            *self.holder_mut(case) = NOBODY;
             // A queued task of an unallocated case leaves the queue.
             let task = self.task_mut(case);
             if task.state == TaskState::Queued {
                 task.state = TaskState::Waiting;
             }
-            self.allocate(case);
+            self.stocks.unallocated += 1;
+            self.unallocated_mut(case).push_back(case);
         }
+        orphans.clear();
+        // Give the (now empty) vector back so its room is reused.
+        self.workers[w as usize].cases = orphans;
+        self.allocate_waiting();
     }
 
     fn holder_mut(&mut self, case: Case) -> &mut u32 {
         match case {
             Case::Request(r) => &mut self.requests[r as usize].holder,
             Case::Plan(p) => &mut self.plans[p as usize].holder,
+        }
+    }
+
+    fn slot_mut(&mut self, case: Case) -> &mut u32 {
+        match case {
+            Case::Request(r) => &mut self.requests[r as usize].slot,
+            Case::Plan(p) => &mut self.plans[p as usize].slot,
+        }
+    }
+
+    pub(crate) fn holder(&self, case: Case) -> u32 {
+        match case {
+            Case::Request(r) => self.requests[r as usize].holder,
+            Case::Plan(p) => self.plans[p as usize].holder,
+        }
+    }
+
+    fn unallocated_mut(&mut self, case: Case) -> &mut VecDeque<Case> {
+        match case {
+            Case::Request(_) => &mut self.unallocated_requests,
+            Case::Plan(_) => &mut self.unallocated_plans,
         }
     }
 
@@ -245,32 +525,81 @@ impl Simulation<'_> {
         }
     }
 
-    /// Gives `case` to the least-loaded caseworker with room (relative to
-    /// their cap; ties to the lowest index) or puts it on the unallocated
-    /// list. A waiting task is queued once the case is allocated.
-    pub(crate) fn allocate(&mut self, case: Case) {
+    /// The least-loaded working caseworker with room for `case` (relative to
+    /// their cap; ties to the lowest index), among the teams holding it.
+    fn best_holder(&self, case: Case) -> u32 {
         let mut best = NOBODY;
         let mut best_load = f64::INFINITY;
-        for (i, w) in self.workers.iter().enumerate() {
-            if w.active && w.team == Team::Caseworkers && w.held < w.cap {
-                let load = w.held as f64 / w.cap as f64;
-                if load < best_load {
-                    best_load = load;
-                    best = i as u32;
+        for team in &self.teams {
+            let holds = match case {
+                Case::Request(_) => team.holds.requests(),
+                Case::Plan(_) => team.holds.plans(),
+            };
+            if !holds {
+                continue;
+            }
+            for &i in &team.posts {
+                let w = &self.workers[i as usize];
+                if w.has_room() {
+                    let load = w.held() as f64 / w.cap as f64;
+                    if load < best_load || (load == best_load && i < best) {
+                        best_load = load;
+                        best = i;
+                    }
                 }
             }
         }
+        best
+    }
+
+    /// Gives `case` to `w`.
+    fn assign(&mut self, case: Case, w: u32) {
+        *self.holder_mut(case) = w;
+        let worker = &mut self.workers[w as usize];
+        worker.cases.push(case);
+        let slot = worker.cases.len() as u32 - 1;
+        *self.slot_mut(case) = slot;
+        self.stocks.cases_held += 1;
+    }
+
+    /// Gives `case` to the least-loaded caseworker with room, or puts it on
+    /// the unallocated list. A waiting task is queued once the case is
+    /// allocated.
+    pub(crate) fn allocate(&mut self, case: Case) {
+        let best = self.best_holder(case);
         if best == NOBODY {
             *self.holder_mut(case) = NOBODY;
-            self.unallocated.push_back(case);
+            self.unallocated_mut(case).push_back(case);
             self.stocks.unallocated += 1;
             return;
         }
-        *self.holder_mut(case) = best;
-        self.workers[best as usize].held += 1;
-        self.stocks.cases_held += 1;
+        self.assign(case, best);
         if self.task_mut(case).state == TaskState::Waiting {
             self.enqueue(case);
+        }
+    }
+
+    /// Keeps a request's holder for its plan if the holder's team holds
+    /// plans; otherwise the plan is allocated afresh.
+    pub(crate) fn hand_over(&mut self, from: Case, to: Case) {
+        let holder = self.holder(from);
+        let keeps = holder != NOBODY
+            && self.teams[self.workers[holder as usize].team as usize]
+                .holds
+                .plans();
+        if keeps {
+            let slot = match from {
+                Case::Request(r) => self.requests[r as usize].slot,
+                Case::Plan(p) => self.plans[p as usize].slot,
+            };
+            self.workers[holder as usize].cases[slot as usize] = to;
+            *self.holder_mut(from) = NOBODY;
+            *self.holder_mut(to) = holder;
+            *self.slot_mut(to) = slot;
+        } else {
+            self.release(from);
+            self.allocate(to);
+            self.allocate_waiting();
         }
     }
 
@@ -278,14 +607,22 @@ impl Simulation<'_> {
     /// unallocated case, it stops counting as unallocated; its entry on the
     /// list is skipped later.
     pub(crate) fn release(&mut self, case: Case) {
-        let holder = *self.holder_mut(case);
+        let holder = self.holder(case);
         if holder == NOBODY {
             self.stocks.unallocated -= 1;
-        } else {
-            self.workers[holder as usize].held -= 1;
-            self.stocks.cases_held -= 1;
-            *self.holder_mut(case) = NOBODY;
+            return;
         }
+        let slot = match case {
+            Case::Request(r) => self.requests[r as usize].slot,
+            Case::Plan(p) => self.plans[p as usize].slot,
+        };
+        let cases = &mut self.workers[holder as usize].cases;
+        cases.swap_remove(slot as usize);
+        if let Some(&moved) = cases.get(slot as usize) {
+            *self.slot_mut(moved) = slot;
+        }
+        self.stocks.cases_held -= 1;
+        *self.holder_mut(case) = NOBODY;
     }
 
     /// A case closed: free its place and let the oldest waiting case in.
@@ -304,63 +641,85 @@ impl Simulation<'_> {
 
     /// Allocates unallocated cases, oldest first, while anyone has room.
     pub(crate) fn allocate_waiting(&mut self) {
-        while let Some(&case) = self.unallocated.front() {
-            if !self.is_open(case) || *self.holder_mut(case) != NOBODY {
-                // Closed while waiting (already uncounted) or a stale entry.
-                self.unallocated.pop_front();
-                continue;
+        for plans in [false, true] {
+            loop {
+                let list = if plans {
+                    &self.unallocated_plans
+                } else {
+                    &self.unallocated_requests
+                };
+                let Some(&case) = list.front() else {
+                    break;
+                };
+                if !self.is_open(case) || self.holder(case) != NOBODY {
+                    // Closed while waiting (already uncounted) or a stale entry.
+                    self.unallocated_mut(case).pop_front();
+                    continue;
+                }
+                let best = self.best_holder(case);
+                if best == NOBODY {
+                    break;
+                }
+                self.unallocated_mut(case).pop_front();
+                self.stocks.unallocated -= 1;
+                self.assign(case, best);
+                if self.task_mut(case).state == TaskState::Waiting {
+                    self.enqueue(case);
+                }
             }
-            let room = self
-                .workers
-                .iter()
-                .any(|w| w.active && w.team == Team::Caseworkers && w.held < w.cap);
-            if !room {
-                break;
-            }
-            self.unallocated.pop_front();
-            self.stocks.unallocated -= 1;
-            self.allocate(case);
         }
     }
 
     /// Sets a new task on `case` and queues it if the case is allocated.
     pub(crate) fn set_task(&mut self, case: Case, hours: f64, deadline: f64) {
-        let allocated = *self.holder_mut(case) != NOBODY;
+        let allocated = self.holder(case) != NOBODY;
+        let now = self.queue.now();
         let t = self.task_mut(case);
-        t.number = t.number.wrapping_add(1);
         t.hours = hours;
         t.deadline = deadline;
+        t.arose = now;
         t.state = TaskState::Waiting;
         if allocated {
             self.enqueue(case);
         }
     }
 
-    /// Puts a case's waiting task in the work queue and wakes an idle worker.
-    pub(crate) fn enqueue(&mut self, case: Case) {
-        let now = self.queue.now();
-        let t = self.task_mut(case);
-        t.state = TaskState::Queued;
-        let (number, deadline) = (t.number, t.deadline);
-        let key = match self.p.priority {
-            Priority::FirstComeFirstServed => now,
-            _ => deadline,
-        };
+    /// The kind of the task a case needs now.
+    fn task_kind(&self, case: Case) -> crate::scenario::TaskKind {
         match case {
-            Case::Request(r) => {
-                let lane = self.requests[r as usize].step.lane();
-                self.work.requests.push(lane, key, (r, number));
-            }
-            Case::Plan(p) => {
-                let lane = self.plans[p as usize].step.lane();
-                self.work.reviews.push(lane, key, (p, number));
-                if self.plans[p as usize].overdue {
-                    self.work.overdue.push(lane, deadline, (p, number));
-                    self.wake(Team::Backlog);
-                }
+            Case::Request(r) => self.requests[r as usize].step.kind(),
+            Case::Plan(p) => self.plans[p as usize].step.kind(),
+        }
+    }
+
+    /// Puts an allocated case's waiting task in its holder's work queue and
+    /// wakes an idle worker of that queue.
+    pub(crate) fn enqueue(&mut self, case: Case) {
+        let holder = self.holder(case);
+        let kind = self.task_kind(case);
+        let t = self.task_mut(case);
+        // A new number makes any older entry of this task stale, for
+        // example one left in a leaver's queue.
+        t.number = t.number.wrapping_add(1);
+        t.state = TaskState::Queued;
+        let (number, deadline, arose) = (t.number, t.deadline, t.arose);
+        let worker = &self.workers[holder as usize];
+        let team = &self.teams[worker.team as usize];
+        let within = if team.by_arrival { arose } else { deadline };
+        let key = team.ranks[kind.index()] as f64 * RANK_GAP + within;
+        let q = worker.queue;
+        let entry = match case {
+            Case::Request(r) => (0, r, number),
+            Case::Plan(p) => (1, p, number),
+        };
+        self.work.queues[q as usize].push(key, entry);
+        if let Case::Plan(p) = case {
+            if self.plans[p as usize].overdue {
+                self.work.overdue.push(deadline, (p, number));
+                self.wake_backlog();
             }
         }
-        self.wake(Team::Caseworkers);
+        self.wake(q);
     }
 
     /// A queued review task has just become overdue: the backlog team may
@@ -368,71 +727,79 @@ impl Simulation<'_> {
     pub(crate) fn offer_to_backlog(&mut self, p: u32) {
         let t = self.plans[p as usize].task;
         if t.state == TaskState::Queued {
-            let lane = self.plans[p as usize].step.lane();
-            self.work.overdue.push(lane, t.deadline, (p, t.number));
-            self.wake(Team::Backlog);
+            self.work.overdue.push(t.deadline, (p, t.number));
+            self.wake_backlog();
         }
     }
 
-    fn wake(&mut self, team: Team) {
-        let idle = match team {
-            Team::Caseworkers => &mut self.work.idle_caseworkers,
-            Team::Backlog => &mut self.work.idle_backlog,
-        };
+    fn wake(&mut self, q: u32) {
         // Workers who left while idle are still on the list: skip them.
-        while let Some(w) = idle.pop() {
-            if self.workers[w as usize].active {
+        while let Some(w) = self.work.idle[q as usize].pop() {
+            if self.workers[w as usize].working() {
                 self.find_work(w);
                 return;
             }
         }
     }
 
-    /// The next task for a worker of `team`, by the scenario's priority.
-    fn next_task(&mut self, team: Team) -> Option<Case> {
-        // Entries are stale once taken from another queue or once their case
-        // has moved on to another task.
-        let current =
-            |t: &super::Task, number: u32| t.number == number && t.state == TaskState::Queued;
-        let (requests, plans) = (&self.requests, &self.plans);
-        let request_current = |&(i, n): &TaskRef| current(&requests[i as usize].task, n);
-        let plan_current = |&(i, n): &TaskRef| current(&plans[i as usize].task, n);
-        let work = &mut self.work;
-        if team == Team::Backlog {
-            work.overdue.drop_stale(plan_current);
-            return work.overdue.pop().map(|(_, (p, _))| Case::Plan(p));
-        }
-        work.requests.drop_stale(request_current);
-        work.reviews.drop_stale(plan_current);
-        let from_requests = match (work.requests.peek(), work.reviews.peek()) {
-            (None, None) => return None,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (Some((a, _)), Some((b, _))) => match self.p.priority {
-                Priority::NewAssessmentsFirst => true,
-                Priority::ReviewsFirst => false,
-                _ => a <= b,
-            },
-        };
-        if from_requests {
-            work.requests.pop().map(|(_, (r, _))| Case::Request(r))
-        } else {
-            work.reviews.pop().map(|(_, (p, _))| Case::Plan(p))
+    fn wake_backlog(&mut self) {
+        while let Some(w) = self.work.idle_backlog.pop() {
+            if self.workers[w as usize].working() {
+                self.find_work(w);
+                return;
+            }
         }
     }
 
-    /// An idle, active worker takes the next task or goes idle.
+    fn is_current(&self, entry: TaskRef) -> bool {
+        let (kind, i, n) = entry;
+        let t = if kind == 0 {
+            &self.requests[i as usize].task
+        } else {
+            &self.plans[i as usize].task
+        };
+        t.number == n && t.state == TaskState::Queued
+    }
+
+    /// The next task for worker `w`.
+    fn next_task(&mut self, w: u32) -> Option<Case> {
+        let worker = &self.workers[w as usize];
+        if worker.role == Role::Backlog {
+            while let Some((_, &(p, n))) = self.work.overdue.peek() {
+                self.work.overdue.pop();
+                if self.is_current((1, p, n)) {
+                    return Some(Case::Plan(p));
+                }
+            }
+            return None;
+        }
+        let q = worker.queue as usize;
+        while let Some((_, &entry)) = self.work.queues[q].peek() {
+            self.work.queues[q].pop();
+            if self.is_current(entry) {
+                let (kind, i, _) = entry;
+                return Some(if kind == 0 {
+                    Case::Request(i)
+                } else {
+                    Case::Plan(i)
+                });
+            }
+        }
+        None
+    }
+
+    /// An idle, working post takes the next task or goes idle.
     pub(crate) fn find_work(&mut self, w: u32) {
         let worker = &self.workers[w as usize];
-        if !worker.active || worker.current.is_some() {
+        if !worker.working() || worker.current.is_some() {
             return;
         }
-        let team = worker.team;
-        match self.next_task(team) {
+        let (role, q) = (worker.role, worker.queue);
+        match self.next_task(w) {
             Some(case) => self.start_task(w, case),
-            None => match team {
-                Team::Caseworkers => self.work.idle_caseworkers.push(w),
-                Team::Backlog => self.work.idle_backlog.push(w),
+            None => match role {
+                Role::Caseworker => self.work.idle[q as usize].push(w),
+                Role::Backlog => self.work.idle_backlog.push(w),
             },
         }
     }
@@ -445,8 +812,9 @@ impl Simulation<'_> {
         worker.current = Some(case);
         // Contact time about the cases held comes off the day first; a floor
         // of 2% keeps a swamped caseworker's work finite.
-        let contact = worker.held as f64 * self.p.contact_per_day;
-        let rate = (worker.hours_per_day - contact).max(0.02 * worker.hours_per_day);
+        let full = worker.hours_per_day * worker.productivity;
+        let contact = worker.held() as f64 * self.p.contact_per_day;
+        let rate = (full - contact).max(0.02 * full);
         self.queue
             .schedule_in(hours / rate, Event::WorkDone { worker: w });
     }
@@ -464,10 +832,22 @@ impl Simulation<'_> {
         self.find_work(w);
     }
 
-    /// Queues an assessment for an educational psychologist.
+    /// Asks for an educational psychologist's advice on request `r`: an
+    /// idle psychologist starts it, or it is commissioned from outside when
+    /// the queue is already at the scenario's limit, or it waits.
     pub(crate) fn request_psychologist(&mut self, r: u32) {
         if let Some(ep) = self.psychologists.idle.pop() {
             self.start_advice(ep, r);
+            return;
+        }
+        let ep = &self.sc.psychologists;
+        if ep
+            .commission_above
+            .is_some_and(|n| self.psychologists.queue.len() >= n as usize)
+        {
+            let days = self.commissioned_days(r);
+            self.rec.week.commissioned_advice += 1;
+            self.queue.schedule_in(days, Event::AdviceIn { request: r });
         } else {
             self.psychologists.queue.push_back(r);
         }
@@ -490,6 +870,24 @@ impl Simulation<'_> {
             None => self.psychologists.idle.push(ep),
         }
     }
+}
+
+/// What happens to a post in [`Event::Workforce`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WorkforceChange {
+    /// The person in post leaves; the post falls vacant.
+    Leaves,
+    /// Agency staff cover the vacancy.
+    AgencyCover,
+    /// A new starter fills the post.
+    Starts,
+    /// The new starter reaches full productivity.
+    UpToSpeed,
+}
+
+/// Key of a post for keyed draws (disjoint from requests' and plans').
+pub(crate) fn staff_key(w: u32) -> u64 {
+    3 << 40 | w as u64
 }
 
 #[cfg(test)]

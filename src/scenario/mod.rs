@@ -7,9 +7,14 @@
 //! \[E\] estimated, as in MODEL.md.
 
 mod load;
+mod teams;
 mod template;
 
 pub use load::{load, load_str, LoadError, Problem};
+pub use teams::{
+    default_complexity, ComplexityClass, Establishment, Holds, LeaversCases, TaskKind, Team,
+    WithinRank, WorkOrder, Workforce,
+};
 pub use template::TEMPLATE;
 
 use crate::calendar::Calendar;
@@ -41,8 +46,14 @@ pub struct Scenario {
     pub reviews: Reviews,
     /// Plans leaving the system between reviews.
     pub cessation: Cessation,
-    /// Caseworkers holding caseloads.
+    /// Caseworkers holding caseloads: one team holding every case, unless
+    /// `teams` is set.
     pub caseworkers: Caseworkers,
+    /// Teams that each hold some kinds of case; when empty, `caseworkers` is
+    /// the one team.
+    pub teams: Vec<Team>,
+    /// Classes of case complexity.
+    pub complexity: Vec<ComplexityClass>,
     /// Temporary staff working only on overdue reviews.
     pub backlog_team: Vec<StaffGroup>,
     /// Where the council stands on the start date.
@@ -138,6 +149,11 @@ pub struct Psychologists {
     pub hours_per_fte_year: f64,
     /// Hours per statutory advice. Default 17.4 h \[S\].
     pub hours_per_advice: Dist,
+    /// Advice is commissioned from outside (locum psychologists) for a
+    /// request that would join a queue already this long. Default none.
+    pub commission_above: Option<u32>,
+    /// Days a commissioned advice takes. Default lognormal mean 35, cv 0.4 \[E\].
+    pub commissioned_days: Dist,
 }
 
 /// Annual reviews of plans in force.
@@ -158,6 +174,11 @@ pub struct Reviews {
     pub amend_share: f64,
     /// Share of reviews ending in cessation. Default 0.011 \[S\].
     pub cease_share: f64,
+    /// Share of reviews whose meeting is held when due; the others are held
+    /// late. Default 1 (all on time).
+    pub meeting_on_time_share: f64,
+    /// Days late a meeting held late is. Default uniform 30-180 \[E\].
+    pub late_meeting_days: Dist,
 }
 
 /// Plans ceasing between reviews (leaving education, moving away).
@@ -179,6 +200,9 @@ pub enum Priority {
     NewAssessmentsFirst,
     /// Reviews before new assessments, each by deadline.
     ReviewsFirst,
+    /// Decisions first, then new plans' steps, then reviews, each by
+    /// deadline ([`WorkOrder::common_practice`]).
+    CommonPractice,
 }
 
 /// Caseworkers (EHC co-ordinators, SEN case officers).
@@ -190,9 +214,33 @@ pub struct Caseworkers {
     /// Productive hours per FTE-year. Default 1,450 \[E\].
     pub hours_per_fte_year: f64,
     /// Order in which tasks are worked.
-    pub priority: Priority,
+    pub order: WorkOrder,
+    /// Whether the team works one shared queue (anyone takes the next task)
+    /// rather than each caseworker their own cases. Default false.
+    pub pooled: bool,
     /// Staff groups. Default one group of 41 FTE for the whole run \[D\].
     pub groups: Vec<StaffGroup>,
+    /// Posts that follow demand, if set.
+    pub establishment: Option<Establishment>,
+    /// Turnover and vacancies.
+    pub workforce: Workforce,
+}
+
+impl Priority {
+    /// The order of work this rule names.
+    pub fn order(self) -> WorkOrder {
+        use TaskKind::*;
+        let requests = vec![Decision, Coordination, NoPlan, Drafting, Finalisation];
+        let reviews = vec![ReviewDecision, ReviewAmendment];
+        let (ranks, within) = match self {
+            Priority::EarliestDeadline => (vec![TaskKind::ALL.to_vec()], WithinRank::Deadline),
+            Priority::FirstComeFirstServed => (vec![TaskKind::ALL.to_vec()], WithinRank::Arrival),
+            Priority::NewAssessmentsFirst => (vec![requests, reviews], WithinRank::Deadline),
+            Priority::ReviewsFirst => (vec![reviews, requests], WithinRank::Deadline),
+            Priority::CommonPractice => return WorkOrder::common_practice(),
+        };
+        WorkOrder { ranks, within }
+    }
 }
 
 /// A group of posts with the same dates.
@@ -327,6 +375,11 @@ impl Default for Scenario {
                 fte: 20.0,
                 hours_per_fte_year: 1450.0,
                 hours_per_advice: Dist::Fixed(17.4),
+                commission_above: None,
+                commissioned_days: Dist::LogNormal {
+                    mean: 35.0,
+                    cv: 0.4,
+                },
             },
             reviews: Reviews {
                 enabled: true,
@@ -336,12 +389,18 @@ impl Default for Scenario {
                 amendment_limit_days: 84.0,
                 amend_share: 0.612,
                 cease_share: 0.011,
+                meeting_on_time_share: 1.0,
+                late_meeting_days: Dist::Uniform {
+                    min: 30.0,
+                    max: 180.0,
+                },
             },
             cessation: Cessation { per_year: 0.064 },
             caseworkers: Caseworkers {
                 cap: 500,
                 hours_per_fte_year: 1450.0,
-                priority: Priority::EarliestDeadline,
+                order: WorkOrder::common_practice(),
+                pooled: false,
                 groups: vec![StaffGroup {
                     name: "caseworkers".into(),
                     fte: 41.0,
@@ -349,7 +408,11 @@ impl Default for Scenario {
                     end: None,
                     hours_per_fte_year: None,
                 }],
+                establishment: None,
+                workforce: Workforce::default(),
             },
+            teams: Vec::new(),
+            complexity: default_complexity(),
             backlog_team: Vec::new(),
             initial: Initial {
                 plans_in_force: 8200,
@@ -390,6 +453,26 @@ impl Default for Scenario {
 }
 
 impl Scenario {
+    /// The teams of caseworkers: `teams`, or the `caseworkers` section as
+    /// one team holding every case.
+    pub fn effective_teams(&self) -> Vec<Team> {
+        if !self.teams.is_empty() {
+            return self.teams.clone();
+        }
+        let c = &self.caseworkers;
+        vec![Team {
+            name: "caseworkers".into(),
+            holds: Holds::All,
+            cap: c.cap,
+            hours_per_fte_year: c.hours_per_fte_year,
+            pooled: c.pooled,
+            order: c.order.clone(),
+            groups: c.groups.clone(),
+            establishment: c.establishment.clone(),
+            workforce: c.workforce.clone(),
+        }]
+    }
+
     /// The end of the run as a simulation day.
     pub fn end_day(&self) -> f64 {
         self.calendar.days as f64

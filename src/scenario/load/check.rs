@@ -1106,8 +1106,11 @@ pub(crate) fn build(
             ("first_come_first_served", Priority::FirstComeFirstServed),
             ("new_assessments_first", Priority::NewAssessmentsFirst),
             ("reviews_first", Priority::ReviewsFirst),
+            ("common_practice", Priority::CommonPractice),
         ];
-        set(&mut c.priority, ck.choice(t, p, "priority", &priorities));
+        if let Some(priority) = ck.choice(t, p, "priority", &priorities) {
+            c.order = priority.order();
+        }
         if let Some((node, full)) = ck.get(t, p, "groups") {
             set(&mut c.groups, ck.staff_groups(node, &full, "group"));
         }
