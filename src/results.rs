@@ -79,6 +79,8 @@ metrics! {
     RequestsTotal => "requests_total",
     /// Plans ceased since the start (cumulative).
     PlansCeasedTotal => "plans_ceased_total",
+    /// Psychologist advice commissioned from outside during the week.
+    CommissionedAdvice => "commissioned_advice",
 }
 
 /// The period a KPI value covers.
@@ -86,6 +88,9 @@ metrics! {
 pub enum Period {
     /// One financial year (April to March), possibly cut by the run's ends.
     Year(FinancialYear),
+    /// One calendar year (January to December, as SEN2 reports), possibly
+    /// cut by the run's ends.
+    CalendarYear(i32),
     /// The whole run.
     Horizon,
 }
@@ -94,6 +99,7 @@ impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Period::Year(fy) => write!(f, "FY{fy}"),
+            Period::CalendarYear(y) => write!(f, "CY{y}"),
             Period::Horizon => f.write_str("horizon"),
         }
     }
@@ -135,6 +141,9 @@ kpis! {
     MeanWeeksToFinalPlan => "mean_weeks_to_final_plan", false,
     /// Annual reviews completed in the year.
     ReviewsCompleted => "reviews_completed", false,
+    /// Share of LA decisions after a review meeting made within 4 weeks of
+    /// the meeting (the SEN2 measure).
+    ReviewDecisionsWithin4Weeks => "review_decisions_within_4_weeks", false,
     /// Overdue reviews on the last day of the year (or of the run).
     OverdueReviewsAtYearEnd => "overdue_reviews_at_year_end", false,
     /// First week (0 = the week of the start date) from which overdue reviews

@@ -4,7 +4,7 @@
 use ehcsim::experiment::{self, RunConfig};
 use ehcsim::model::Simulation;
 use ehcsim::results::{Metric, ScenarioResults};
-use ehcsim::scenario::{Scenario, StaffGroup};
+use ehcsim::scenario::{Scenario, StaffGroup, Workforce};
 use std::sync::atomic::AtomicBool;
 
 fn short(weeks: u32) -> Scenario {
@@ -178,6 +178,10 @@ fn work_still_gets_done_after_idle_staff_leave() {
     s.psychologists.enabled = false;
     s.initial.plans_in_force = 0;
     s.initial.open_requests.clear();
+    // No evidence step and no turnover: every decision is caseworker work
+    // alone, done within days by whoever is in post.
+    s.delays.decision_evidence = None;
+    s.caseworkers.workforce = Workforce::default();
     let start = s.calendar.start;
     s.caseworkers.groups = vec![
         group("stays", 1.0, None, None),

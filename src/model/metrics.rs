@@ -87,6 +87,15 @@ impl Recorder {
         }
     }
 
+    /// The accumulators of the financial year and of the calendar year
+    /// containing simulation day `day`.
+    pub fn years_of(&mut self, calendar: &Calendar, day: f64) -> [&mut YearFlows; 2] {
+        [
+            &mut self.years[calendar.financial_year_index(day)],
+            &mut self.calendar_years[calendar.calendar_year_index(day)],
+        ]
+    }
+
     /// Writes the row of week `week` from the week's flows and the stocks
     /// now, then starts a new week.
     pub fn close_week(&mut self, week: usize, s: &Stocks, max_caseload: u32) {
@@ -126,6 +135,7 @@ impl Recorder {
                 Metric::RequestsIssuedTotal => s.issued as f64,
                 Metric::RequestsTotal => s.requests_total as f64,
                 Metric::PlansCeasedTotal => s.plans_ceased as f64,
+                Metric::CommissionedAdvice => f.commissioned_advice as f64,
             };
         }
         self.peak_caseload = self.peak_caseload.max(max_caseload);
@@ -159,8 +169,38 @@ impl Recorder {
             );
             push(Kpi::ReviewsCompleted, Some(y.reviews_completed as f64));
             push(
+                Kpi::ReviewDecisionsWithin4Weeks,
+                ratio(y.review_decisions_4w, y.review_decisions),
+            );
+            push(
                 Kpi::OverdueReviewsAtYearEnd,
                 y.overdue_at_end.map(f64::from),
+            );
+        }
+        // By calendar year, as SEN2 reports, for the KPIs it publishes.
+        for (year, y) in calendar
+            .calendar_years()
+            .into_iter()
+            .zip(&self.calendar_years)
+        {
+            let period = Period::CalendarYear(year);
+            let mut push = |kpi, value| out.push(KpiValue { kpi, period, value });
+            push(
+                Kpi::Compliance20Weeks,
+                ratio(y.issued_excl_20w, y.issued_excl),
+            );
+            push(
+                Kpi::Compliance20WeeksAllPlans,
+                ratio(y.issued_all_20w, y.issued_all),
+            );
+            push(
+                Kpi::DecisionsWithin6Weeks,
+                ratio(y.decisions_6w, y.decisions),
+            );
+            push(Kpi::PlansIssued, Some(y.issued_all as f64));
+            push(
+                Kpi::ReviewDecisionsWithin4Weeks,
+                ratio(y.review_decisions_4w, y.review_decisions),
             );
         }
         let clearance = self.backlog_clearance_week(backlog_cleared_at);

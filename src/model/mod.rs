@@ -90,6 +90,7 @@ pub(crate) mod purpose {
     pub const COMPLEXITY: u64 = 12;
     pub const PSYCHOLOGIST_WORK: u64 = 13;
     pub const COMMISSIONED: u64 = 14;
+    pub const EVIDENCE: u64 = 15;
 }
 
 /// Case keys: requests and plans drawn from disjoint key ranges.
@@ -271,6 +272,7 @@ impl<'s> Simulation<'s> {
             Event::YearEnd { year } => {
                 self.rec.years[year as usize].overdue_at_end = Some(self.stocks.overdue_reviews);
                 self.set_establishments();
+                self.grow_psychologists(year as usize + 1);
             }
         }
     }

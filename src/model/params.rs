@@ -1,8 +1,8 @@
 //! A scenario turned into what the hot loop needs: samplers built once,
 //! rates in per-day units, and a per-day table of the arrival intensity.
 
-use crate::engine::{Dist, Sampler};
 use super::metrics::TWENTY_WEEKS;
+use crate::engine::{Dist, Sampler};
 use crate::scenario::Scenario;
 
 /// Days kept for finalising after the school consultation, so that a plan
@@ -57,6 +57,7 @@ pub(crate) struct Params {
     pub review_decision: Sampler,
     pub review_amendment: Sampler,
     pub ep_hours: Sampler,
+    pub evidence: Option<Sampler>,
     pub health: Option<Sampler>,
     pub social_care: Option<Sampler>,
     pub school: Option<Sampler>,
@@ -98,6 +99,7 @@ impl Params {
             review_decision: w.review_decision.sampler(),
             review_amendment: w.review_amendment.sampler(),
             ep_hours: s.psychologists.hours_per_advice.sampler(),
+            evidence: opt(&s.delays.decision_evidence),
             health: opt(&s.delays.health_advice),
             social_care: opt(&s.delays.social_care_advice),
             school: opt(&s.delays.school_advice),

@@ -48,6 +48,8 @@ impl RequestStage {
 /// caseworker task is for, or which calendar-day wait is running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Step {
+    /// Evidence for the decision (from the school, the family) comes in.
+    Evidence,
     /// Caseworker work towards the decision to assess, then the panel.
     Decision,
     /// Caseworker work coordinating the assessment and asking for advice.
@@ -89,7 +91,7 @@ impl Step {
     /// have none; they map to the step whose task follows).
     pub(crate) fn kind(self) -> TaskKind {
         match self {
-            Step::Decision => TaskKind::Decision,
+            Step::Evidence | Step::Decision => TaskKind::Decision,
             Step::Coordination | Step::Advice => TaskKind::Coordination,
             Step::NoPlanDecision => TaskKind::NoPlan,
             Step::Drafting => TaskKind::Drafting,
@@ -171,14 +173,29 @@ impl Simulation<'_> {
         if now > 0.0 && self.arrivals.random::<f64>() * self.p.max_rate < rate {
             let r = self.add_request(now);
             self.rec.week.received += 1;
-            self.start_decision(r);
+            self.gather_evidence(r);
         }
         let u: f64 = self.arrivals.random();
         let gap = -(1.0 - u).ln() / self.p.max_rate;
         self.queue.schedule_in(gap, Event::Arrival);
     }
 
+    /// A new request: evidence for the decision is gathered first, if the
+    /// scenario has that step.
+    fn gather_evidence(&mut self, r: u32) {
+        match self.p.evidence {
+            Some(s) => {
+                self.requests[r as usize].step = Step::Evidence;
+                let days = s.sample(&mut self.keyed(request_key(r), purpose::EVIDENCE, 0));
+                self.queue
+                    .schedule_in(days, Event::RequestStepOver { request: r });
+            }
+            None => self.start_decision(r),
+        }
+    }
+
     pub(super) fn start_decision(&mut self, r: u32) {
+        self.requests[r as usize].step = Step::Decision;
         let hours = self.work(r, purpose::DECISION_WORK, self.p.decision);
         let deadline = self.requests[r as usize].arrival + SIX_WEEKS;
         self.set_task(Case::Request(r), hours, deadline);
@@ -207,7 +224,7 @@ impl Simulation<'_> {
                 self.after_delay(r, self.p.family);
             }
             Step::Finalisation => self.issue_plan(r),
-            Step::Advice | Step::FamilyComments | Step::Consultation => {}
+            Step::Evidence | Step::Advice | Step::FamilyComments | Step::Consultation => {}
         }
     }
 
@@ -217,11 +234,11 @@ impl Simulation<'_> {
         let req = &self.requests[r as usize];
         let waited = now - req.arrival;
         self.rec.week.decisions += 1;
-        let year = &mut self.rec.years[self.sc.calendar.financial_year_index(now)];
-        year.decisions += 1;
-        if waited <= SIX_WEEKS {
-            self.rec.week.decisions_6w += 1;
-            year.decisions_6w += 1;
+        let on_time = waited <= SIX_WEEKS;
+        self.rec.week.decisions_6w += on_time as u32;
+        for year in self.rec.years_of(&self.sc.calendar, now) {
+            year.decisions += 1;
+            year.decisions_6w += on_time as u32;
         }
         let u = self
             .keyed(request_key(r), purpose::DECISION_OUTCOME, 0)
@@ -352,6 +369,7 @@ impl Simulation<'_> {
 
     pub(super) fn on_request_step_over(&mut self, r: u32) {
         match self.requests[r as usize].step {
+            Step::Evidence => self.start_decision(r),
             Step::FamilyComments => {
                 self.requests[r as usize].step = Step::Consultation;
                 self.after_delay(r, self.p.consultation);
@@ -374,13 +392,14 @@ impl Simulation<'_> {
         let on_time = took <= TWENTY_WEEKS;
         self.rec.week.issued += 1;
         self.rec.week.issued_20w += on_time as u32;
-        let y = &mut self.rec.years[self.sc.calendar.financial_year_index(now)];
-        y.issued_all += 1;
-        y.issued_all_20w += on_time as u32;
-        y.days_to_plan += took;
-        if !exception {
-            y.issued_excl += 1;
-            y.issued_excl_20w += on_time as u32;
+        for y in self.rec.years_of(&self.sc.calendar, now) {
+            y.issued_all += 1;
+            y.issued_all_20w += on_time as u32;
+            y.days_to_plan += took;
+            if !exception {
+                y.issued_excl += 1;
+                y.issued_excl_20w += on_time as u32;
+            }
         }
         self.set_stage(r, RequestStage::Issued);
         // The case carries on as a plan with the same caseworker.

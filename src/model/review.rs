@@ -158,11 +158,11 @@ impl Simulation<'_> {
         let limit = meeting + self.sc.reviews.decision_limit_days;
         self.queue
             .schedule(limit, Event::ReviewLimit { plan: p, review });
-        let hours = self
-            .p
-            .review_decision
-            .sample(&mut self.keyed(key, purpose::REVIEW, 4 * review as u64))
-            * self.p.work_multiplier(complexity);
+        let hours =
+            self.p
+                .review_decision
+                .sample(&mut self.keyed(key, purpose::REVIEW, 4 * review as u64))
+                * self.p.work_multiplier(complexity);
         self.set_task(Case::Plan(p), hours, limit);
     }
 
@@ -262,11 +262,7 @@ impl Simulation<'_> {
     fn record_review_decision(&mut self, meeting: f64) {
         let now = self.queue.now();
         let on_time = now - meeting <= self.sc.reviews.decision_limit_days;
-        let cal = &self.sc.calendar;
-        for y in [
-            &mut self.rec.years[cal.financial_year_index(now)],
-            &mut self.rec.calendar_years[cal.calendar_year_index(now)],
-        ] {
+        for y in self.rec.years_of(&self.sc.calendar, now) {
             y.review_decisions += 1;
             y.review_decisions_4w += on_time as u32;
         }
@@ -274,8 +270,9 @@ impl Simulation<'_> {
 
     fn review_completed(&mut self) {
         self.rec.week.reviews_completed += 1;
-        let y = self.sc.calendar.financial_year_index(self.queue.now());
-        self.rec.years[y].reviews_completed += 1;
+        for y in self.rec.years_of(&self.sc.calendar, self.queue.now()) {
+            y.reviews_completed += 1;
+        }
     }
 
     /// The review is complete: the next falls due a full interval after this

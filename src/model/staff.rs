@@ -70,6 +70,8 @@ pub(crate) struct Worker {
     pub cap: u32,
     /// Cases held now.
     pub cases: Vec<Case>,
+    /// Of those, open requests.
+    pub requests: u32,
     /// Whether the post exists now (between its group's dates).
     pub in_post: bool,
     /// Whether someone is in the post (it is not vacant).
@@ -224,11 +226,7 @@ impl Simulation<'_> {
                 let ts = &self.teams[t as usize];
                 (Role::Caseworker, ts.cap, ts.hours_per_fte_year)
             }
-            None => (
-                Role::Backlog,
-                0,
-                self.sc.caseworkers.hours_per_fte_year,
-            ),
+            None => (Role::Backlog, 0, self.sc.caseworkers.hours_per_fte_year),
         };
         let hours = hours.unwrap_or(default_hours);
         let group = self.groups.len() as u32;
@@ -248,6 +246,7 @@ impl Simulation<'_> {
                 productivity: 1.0,
                 cap: (cap as f64 * post_fte).floor() as u32,
                 cases: Vec::new(),
+                requests: 0,
                 in_post: false,
                 filled: true,
                 agency: false,
@@ -450,7 +449,8 @@ impl Simulation<'_> {
                 continue;
             };
             let holds = self.teams[t].holds;
-            let open = self.stocks.awaiting_decision + self.stocks.assessment + self.stocks.drafting;
+            let open =
+                self.stocks.awaiting_decision + self.stocks.assessment + self.stocks.drafting;
             let cases = match holds {
                 Holds::Requests => open,
                 Holds::Plans => self.stocks.plans_in_force,
@@ -474,6 +474,7 @@ impl Simulation<'_> {
             Case::Plan(p) => (1, p),
         });
         self.stocks.cases_held -= orphans.len() as u32;
+        self.workers[w as usize].requests = 0;
         for &case in &orphans {
             *self.holder_mut(case) = NOBODY;
             // A queued task of an unallocated case leaves the queue.
@@ -525,11 +526,16 @@ impl Simulation<'_> {
         }
     }
 
-    /// The least-loaded working caseworker with room for `case` (relative to
-    /// their cap; ties to the lowest index), among the teams holding it.
+    /// The working caseworker with room who should take `case`, among the
+    /// teams holding it: the least loaded relative to their cap, and for a
+    /// request first the one with the fewest open requests for their FTE,
+    /// as councils share out new assessments (a count of cases alone would
+    /// send every new request to a new starter's empty caseload). Ties go to
+    /// the lowest index.
     fn best_holder(&self, case: Case) -> u32 {
         let mut best = NOBODY;
-        let mut best_load = f64::INFINITY;
+        let mut best_load = (f64::INFINITY, f64::INFINITY);
+        let is_request = matches!(case, Case::Request(_));
         for team in &self.teams {
             let holds = match case {
                 Case::Request(_) => team.holds.requests(),
@@ -541,7 +547,12 @@ impl Simulation<'_> {
             for &i in &team.posts {
                 let w = &self.workers[i as usize];
                 if w.has_room() {
-                    let load = w.held() as f64 / w.cap as f64;
+                    let share = w.held() as f64 / w.cap as f64;
+                    let load = if is_request {
+                        (w.requests as f64 / w.fte, share)
+                    } else {
+                        (0.0, share)
+                    };
                     if load < best_load || (load == best_load && i < best) {
                         best_load = load;
                         best = i;
@@ -557,6 +568,7 @@ impl Simulation<'_> {
         *self.holder_mut(case) = w;
         let worker = &mut self.workers[w as usize];
         worker.cases.push(case);
+        worker.requests += matches!(case, Case::Request(_)) as u32;
         let slot = worker.cases.len() as u32 - 1;
         *self.slot_mut(case) = slot;
         self.stocks.cases_held += 1;
@@ -592,7 +604,10 @@ impl Simulation<'_> {
                 Case::Request(r) => self.requests[r as usize].slot,
                 Case::Plan(p) => self.plans[p as usize].slot,
             };
-            self.workers[holder as usize].cases[slot as usize] = to;
+            let worker = &mut self.workers[holder as usize];
+            worker.cases[slot as usize] = to;
+            worker.requests -= matches!(from, Case::Request(_)) as u32;
+            worker.requests += matches!(to, Case::Request(_)) as u32;
             *self.holder_mut(from) = NOBODY;
             *self.holder_mut(to) = holder;
             *self.slot_mut(to) = slot;
@@ -616,7 +631,9 @@ impl Simulation<'_> {
             Case::Request(r) => self.requests[r as usize].slot,
             Case::Plan(p) => self.plans[p as usize].slot,
         };
-        let cases = &mut self.workers[holder as usize].cases;
+        let worker = &mut self.workers[holder as usize];
+        worker.requests -= matches!(case, Case::Request(_)) as u32;
+        let cases = &mut worker.cases;
         cases.swap_remove(slot as usize);
         if let Some(&moved) = cases.get(slot as usize) {
             *self.slot_mut(moved) = slot;
@@ -850,6 +867,28 @@ impl Simulation<'_> {
             self.queue.schedule_in(days, Event::AdviceIn { request: r });
         } else {
             self.psychologists.queue.push_back(r);
+        }
+    }
+
+    /// At the start of financial year `k` (counting the first as 0), the
+    /// psychologists' FTE grows to its starting figure times the yearly
+    /// growth to the power `k`.
+    pub(super) fn grow_psychologists(&mut self, k: usize) {
+        let ep = &self.sc.psychologists;
+        if !ep.enabled || ep.fte_growth_per_year <= 0.0 {
+            return;
+        }
+        let target = ep.fte * (1.0 + ep.fte_growth_per_year).powi(k as i32);
+        let per_fte = ep.hours_per_fte_year / 365.0;
+        let now: f64 = self.psychologists.hours_per_day.iter().sum::<f64>() / per_fte;
+        for fte in posts(target - now) {
+            let id = self.psychologists.hours_per_day.len() as u32;
+            self.psychologists.hours_per_day.push(fte * per_fte);
+            self.psychologists.current.push(None);
+            match self.psychologists.queue.pop_front() {
+                Some(next) => self.start_advice(id, next),
+                None => self.psychologists.idle.push(id),
+            }
         }
     }
 

@@ -125,7 +125,7 @@ fn scenario_block(
         .filter(|r| by_year.contains(&r.kpi))
         .filter_map(|r| match r.period {
             Period::Year(fy) => Some(fy),
-            Period::Horizon => None,
+            Period::CalendarYear(_) | Period::Horizon => None,
         })
         .collect();
     let mut rows = vec![vec![

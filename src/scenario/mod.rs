@@ -123,6 +123,9 @@ pub struct Work {
 /// Calendar-day delays, each a distribution in days.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delays {
+    /// Days to gather evidence (from the school and the family) before the
+    /// decision work can start. Default none.
+    pub decision_evidence: Option<Dist>,
     /// Health advice. Default triangular 21-35-56 days \[E\].
     pub health_advice: Option<Dist>,
     /// Social care advice. Default triangular 21-35-56 days \[E\].
@@ -149,6 +152,9 @@ pub struct Psychologists {
     pub hours_per_fte_year: f64,
     /// Hours per statutory advice. Default 17.4 h \[S\].
     pub hours_per_advice: Dist,
+    /// Yearly growth of the psychologists' FTE, applied each 1 April.
+    /// Default 0.
+    pub fte_growth_per_year: f64,
     /// Advice is commissioned from outside (locum psychologists) for a
     /// request that would join a queue already this long. Default none.
     pub commission_above: Option<u32>,
@@ -200,8 +206,8 @@ pub enum Priority {
     NewAssessmentsFirst,
     /// Reviews before new assessments, each by deadline.
     ReviewsFirst,
-    /// Decisions first, then new plans' steps, then reviews, each by
-    /// deadline ([`WorkOrder::common_practice`]).
+    /// Decisions first, then every other task by deadline
+    /// ([`WorkOrder::common_practice`]), the default.
     CommonPractice,
 }
 
@@ -314,6 +320,17 @@ fn days(mean: f64) -> Option<Dist> {
     Some(Dist::Fixed(mean))
 }
 
+/// Caseworker hours of a task: gamma with a coefficient of variation of 0.5
+/// \[E\], since tasks of one kind differ even within a complexity class.
+fn hours(mean: f64) -> Dist {
+    Dist::Gamma { mean, cv: 0.5 }
+}
+
+/// A calendar delay with the long right tail councils report.
+fn lognormal_days(mean: f64, cv: f64) -> Option<Dist> {
+    Some(Dist::LogNormal { mean, cv })
+}
+
 impl Default for Scenario {
     fn default() -> Self {
         let start = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or(NaiveDate::MIN);
@@ -341,41 +358,37 @@ impl Default for Scenario {
                 weekday: Weekday::Thu,
             },
             work: Work {
-                decision: Dist::Fixed(2.5),
-                assessment: Dist::Fixed(3.3),
-                no_plan: Dist::Fixed(3.7),
-                drafting: Dist::Fixed(5.0),
-                finalisation: Dist::Fixed(3.0),
-                review_decision: Dist::Fixed(2.0),
-                review_amendment: Dist::Fixed(4.0),
-                contact_hours_per_case_per_year: 1.0,
+                decision: hours(2.5),
+                assessment: hours(3.3),
+                no_plan: hours(3.7),
+                drafting: hours(5.0),
+                finalisation: hours(3.0),
+                review_decision: hours(1.6),
+                review_amendment: hours(2.6),
+                contact_hours_per_case_per_year: 0.55,
             },
             delays: Delays {
-                health_advice: Some(Dist::Triangular {
-                    min: 21.0,
-                    mode: 35.0,
-                    max: 56.0,
-                }),
-                social_care_advice: Some(Dist::Triangular {
-                    min: 21.0,
-                    mode: 35.0,
-                    max: 56.0,
-                }),
-                school_advice: Some(Dist::Triangular {
-                    min: 14.0,
-                    mode: 28.0,
-                    max: 49.0,
-                }),
+                decision_evidence: lognormal_days(21.0, 0.5),
+                health_advice: lognormal_days(40.0, 0.5),
+                social_care_advice: lognormal_days(40.0, 0.5),
+                school_advice: lognormal_days(31.0, 0.5),
                 family_comments: days(15.0),
-                school_consultation: days(15.0),
+                school_consultation: Some(Dist::LogNormal {
+                    mean: 25.0,
+                    cv: 0.8,
+                }),
                 amendment_representations: days(15.0),
             },
             psychologists: Psychologists {
                 enabled: true,
                 fte: 20.0,
                 hours_per_fte_year: 1450.0,
-                hours_per_advice: Dist::Fixed(17.4),
-                commission_above: None,
+                hours_per_advice: Dist::Gamma {
+                    mean: 17.4,
+                    cv: 0.3,
+                },
+                fte_growth_per_year: 0.10,
+                commission_above: Some(60),
                 commissioned_days: Dist::LogNormal {
                     mean: 35.0,
                     cv: 0.4,
@@ -389,7 +402,7 @@ impl Default for Scenario {
                 amendment_limit_days: 84.0,
                 amend_share: 0.612,
                 cease_share: 0.011,
-                meeting_on_time_share: 1.0,
+                meeting_on_time_share: 0.865,
                 late_meeting_days: Dist::Uniform {
                     min: 30.0,
                     max: 180.0,
@@ -408,15 +421,22 @@ impl Default for Scenario {
                     end: None,
                     hours_per_fte_year: None,
                 }],
-                establishment: None,
-                workforce: Workforce::default(),
+                establishment: Some(Establishment {
+                    cases_per_fte: 215.0,
+                    lag_days: 91.0,
+                }),
+                workforce: Workforce {
+                    leaving_per_year: 0.20,
+                    agency_cover_after_days: Some(56.0),
+                    ..Workforce::default()
+                },
             },
             teams: Vec::new(),
             complexity: default_complexity(),
             backlog_team: Vec::new(),
             initial: Initial {
                 plans_in_force: 8200,
-                overdue_reviews: 0,
+                overdue_reviews: 1500,
                 overdue_age_days: Dist::Uniform {
                     min: 0.0,
                     max: 365.0,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use ehcsim::engine::Dist;
 use ehcsim::experiment::{self, RunConfig};
 use ehcsim::results::{Metric, ReplicationResult};
-use ehcsim::scenario::{Priority, Scenario, StaffGroup};
+use ehcsim::scenario::{Scenario, StaffGroup, WorkOrder, Workforce};
 use std::sync::atomic::AtomicBool;
 
 // ---------------------------------------------------------------------------
@@ -260,6 +260,22 @@ pub fn group(name: &str, fte: f64) -> StaffGroup {
     }
 }
 
+/// Switches off what textbook queues do not have: cases all alike, fixed
+/// staff with no turnover working one pooled queue by deadline, no evidence
+/// step before the decision, every review meeting on time, fixed
+/// psychologist capacity without commissioning.
+pub fn textbook(s: &mut Scenario) {
+    s.complexity = Vec::new();
+    s.caseworkers.order = WorkOrder::earliest_deadline();
+    s.caseworkers.pooled = true;
+    s.caseworkers.establishment = None;
+    s.caseworkers.workforce = Workforce::default();
+    s.delays.decision_evidence = None;
+    s.reviews.meeting_on_time_share = 1.0;
+    s.psychologists.fte_growth_per_year = 0.0;
+    s.psychologists.commission_above = None;
+}
+
 /// The default county with everything switched off that is not needed for a
 /// one-stage check: no reviews, panel, psychologists, initial state,
 /// cessation, growth, seasonality, contact time or exceptions; flat profile;
@@ -288,8 +304,8 @@ pub fn bare(days: u32) -> Scenario {
     s.cessation.per_year = 0.0;
     s.work.contact_hours_per_case_per_year = 0.0;
     s.caseworkers.cap = 100_000;
-    s.caseworkers.priority = Priority::EarliestDeadline;
     s.caseworkers.groups = vec![group("caseworkers", 1.0)];
+    textbook(&mut s);
     s.backlog_team = Vec::new();
     s.initial.plans_in_force = 0;
     s.initial.overdue_reviews = 0;

@@ -199,7 +199,7 @@ fn mm1_queue_is_a_single_queue() {
     assert_eq!(s.initial.plans_in_force, 0);
     assert!(s.initial.open_requests.is_empty());
     assert_eq!(s.work.contact_hours_per_case_per_year, 0.0);
-    assert_eq!(s.caseworkers.priority, Priority::FirstComeFirstServed);
+    assert_eq!(s.caseworkers.order, Priority::FirstComeFirstServed.order());
     let rho = s.requests.per_year * 2.5 / s.caseworkers.hours_per_fte_year;
     assert!((rho - 0.8).abs() < 1e-9);
 }
@@ -470,7 +470,7 @@ count = 7
         s.delays.health_advice,
         Scenario::default().delays.health_advice
     );
-    assert_eq!(s.caseworkers.priority, Priority::ReviewsFirst);
+    assert_eq!(s.caseworkers.order, Priority::ReviewsFirst.order());
     assert_eq!(
         s.caseworkers.groups,
         vec![
