@@ -99,7 +99,9 @@ pub struct DerivedFigures {
     /// Plans ceased in a year / plans in force at that year's January
     /// (all cessations, at review and between reviews).
     pub cessation_per_year: Option<Figure>,
-    /// Reviews ending in amendment, of amend + cease + maintain (2024).
+    /// Reviews ending in amendment, of amend + cease + maintain (2024);
+    /// England's where the council recorded fewer outcomes than
+    /// [`MIN_OUTCOMES_PER_MEETING`] of its meetings.
     pub amend_share: Option<Figure>,
     /// Reviews ending in cessation, of amend + cease + maintain (2024).
     pub cease_share: Option<Figure>,
@@ -182,8 +184,30 @@ fn cessation(la: &LaFigures) -> Ratio {
     })
 }
 
+/// Fewest review outcomes (amend + cease + maintain), as a share of the
+/// meetings held, for a council's outcome shares to be used: several
+/// councils record 0 or 1 outcome for thousands of meetings (Bolton: 1 for
+/// 2,646), which would give amend shares of 0% or 100%.
+pub const MIN_OUTCOMES_PER_MEETING: f64 = 0.1;
+
+/// Why a council's review outcomes are not used although published.
+fn too_few_outcomes(la: &LaFigures) -> Option<String> {
+    let a = la.annual_reviews.as_ref()?;
+    let all = a.outcome_amend? + a.outcome_cease? + a.outcome_maintain?;
+    let meetings = a.meetings_held?;
+    ((all as f64) < MIN_OUTCOMES_PER_MEETING * meetings as f64).then(|| {
+        format!(
+            "{}: {all} review outcomes recorded for {meetings} meetings, too few to use",
+            la.name
+        )
+    })
+}
+
 fn review_outcome(la: &LaFigures, amend: bool) -> Ratio {
     let a = la.annual_reviews.as_ref()?;
+    if too_few_outcomes(la).is_some() {
+        return None;
+    }
     let all = Some(a.outcome_amend? + a.outcome_cease? + a.outcome_maintain?);
     let (num, col) = if amend {
         (a.outcome_amend, "outcome_amend")
@@ -252,6 +276,23 @@ fn with_fallback(
         value,
         provenance: Provenance::National(format!("England, {text}")),
     })
+}
+
+/// Appends why the council's own published figure was not used.
+fn noting(fig: Option<Figure>, note: Option<String>) -> Option<Figure> {
+    match (fig, note) {
+        (
+            Some(Figure {
+                value,
+                provenance: Provenance::National(s),
+            }),
+            Some(n),
+        ) => Some(Figure {
+            value,
+            provenance: Provenance::National(format!("{s} ({n})")),
+        }),
+        (fig, _) => fig,
+    }
 }
 
 fn cap_growth(fig: Option<Figure>) -> Option<Figure> {
@@ -332,8 +373,14 @@ pub fn scenario_figures(la: &LaFigures, england: &LaFigures) -> DerivedFigures {
         no_plan_share: with_fallback(la, england, no_plan),
         plans_in_force,
         cessation_per_year: with_fallback(la, england, cessation),
-        amend_share: with_fallback(la, england, |l| review_outcome(l, true)),
-        cease_share: with_fallback(la, england, |l| review_outcome(l, false)),
+        amend_share: noting(
+            with_fallback(la, england, |l| review_outcome(l, true)),
+            too_few_outcomes(la),
+        ),
+        cease_share: noting(
+            with_fallback(la, england, |l| review_outcome(l, false)),
+            too_few_outcomes(la),
+        ),
         kpis,
     }
 }

@@ -36,7 +36,7 @@ use std::sync::OnceLock;
 
 pub use derived::{
     median, scenario_figures, DerivedFigures, Figure, Provenance, PublishedKpis, GROWTH_MAX,
-    GROWTH_MIN,
+    GROWTH_MIN, MIN_OUTCOMES_PER_MEETING,
 };
 
 /// First calendar year in the extract (requests, assessments, timeliness).

@@ -480,3 +480,31 @@ fn median_of_odd_even_and_empty() {
     assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
     assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
 }
+
+#[test]
+fn review_outcomes_too_few_to_use_fall_back_to_england() {
+    let s = sen2();
+    // Bolton recorded 1 outcome (amend) for 2,646 meetings.
+    let b = lookup("Bolton").unwrap();
+    assert_eq!(b.annual_reviews.as_ref().unwrap().outcome_amend, Some(1));
+    let d = scenario_figures(b, s.england());
+    let a = d.amend_share.unwrap();
+    assert!(close(a.value, 219_538.0 / 358_889.0, 1e-12));
+    let text = a.provenance.to_string();
+    assert!(
+        text.starts_with("[E] missing in SEN2, national share used"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Bolton: 1 review outcomes recorded for 2646 meetings"),
+        "{text}"
+    );
+    // Suppressed outcomes (Surrey: x) fall back without a note.
+    let d = scenario_figures(lookup("Surrey").unwrap(), s.england());
+    assert!(!d
+        .amend_share
+        .unwrap()
+        .provenance
+        .to_string()
+        .contains("outcomes recorded"));
+}
