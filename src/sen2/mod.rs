@@ -259,7 +259,8 @@ pub struct Tribunal {
     /// The old three-digit LA number the table uses (none for some former
     /// councils).
     pub la_number: Option<String>,
-    /// Years 2014-2024 in order.
+    /// Years 2014-2024 in order (the table's two "In development" 2024
+    /// columns, a new measure, are not read).
     pub years: Vec<TribunalYear>,
 }
 
@@ -512,6 +513,12 @@ impl Sen2 {
             .filter_map(figure)
             .collect();
         median(&values).map(|m| (m, values.len()))
+    }
+
+    /// [`scenario_figures`] for a council, with this extract's England as
+    /// the fallback.
+    pub fn scenario_figures(&self, la: &LaFigures) -> DerivedFigures {
+        scenario_figures(la, &self.england)
     }
 
     /// Names in the tribunal table that match no council (none with the

@@ -101,7 +101,7 @@ impl Row<'_> {
     fn census_january(&self) -> Result<u16, Sen2Error> {
         let v = self.str("time_period")?;
         let t = v.trim();
-        let parsed = (t.len() == 6)
+        let parsed = (t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit()))
             .then(|| Some((t[..4].parse::<u16>().ok()?, t[4..].parse::<u16>().ok()?)))
             .flatten();
         match parsed {

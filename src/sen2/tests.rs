@@ -508,3 +508,29 @@ fn review_outcomes_too_few_to_use_fall_back_to_england() {
         .to_string()
         .contains("outcomes recorded"));
 }
+
+#[test]
+fn a_census_period_must_be_two_consecutive_years() {
+    for bad in ["201820", "2019", "2€1819", "202526"] {
+        let text = synthetic("7");
+        let mut src = synthetic_sources(&text);
+        let caseload = format!(
+            "time_period,time_identifier,geographic_level,new_la_code,la_name,ehcplans\n{bad},Academic year,Local authority,E10000099,Testshire,5\n"
+        );
+        src.caseload = &caseload;
+        let err = Sen2::parse(&src).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Sen2Error::BadKey {
+                    column: "time_period",
+                    ..
+                }
+            ),
+            "{bad}: {err}"
+        );
+    }
+    let s = sen2();
+    let d = s.scenario_figures(devon());
+    assert_eq!(d, scenario_figures(devon(), s.england()));
+}
