@@ -34,3 +34,4 @@ pub mod model;
 pub mod output;
 pub mod results;
 pub mod scenario;
+pub mod sen2;
