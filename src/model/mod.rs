@@ -16,6 +16,7 @@
 //! every caseworker of its teams at the cap waits unallocated, and its tasks
 //! do not enter a queue until it is allocated.
 
+mod load_check;
 mod metrics;
 mod params;
 mod request;
@@ -32,6 +33,7 @@ use staff::{TeamState, WorkQueues, Worker, WorkforceChange};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use load_check::{load_check, LoadRow};
 pub use request::RequestStage;
 
 /// A case: an open request or a plan, by index into its table.
