@@ -27,6 +27,7 @@
 
 #![warn(missing_docs)]
 
+pub mod backtest;
 pub mod calendar;
 pub mod engine;
 pub mod experiment;

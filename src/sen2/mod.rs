@@ -29,6 +29,7 @@
 
 mod derived;
 mod parse;
+pub mod scenario;
 #[cfg(test)]
 mod tests;
 
