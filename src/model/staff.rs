@@ -449,18 +449,46 @@ impl Simulation<'_> {
                 continue;
             };
             let holds = self.teams[t].holds;
-            let open =
-                self.stocks.awaiting_decision + self.stocks.assessment + self.stocks.drafting;
-            let cases = match holds {
-                Holds::Requests => open,
-                Holds::Plans => self.stocks.plans_in_force,
-                Holds::All => open + self.stocks.plans_in_force,
+            let open = f64::from(
+                self.stocks.awaiting_decision + self.stocks.assessment + self.stocks.drafting,
+            );
+            let plans = f64::from(self.stocks.plans_in_force);
+            // Teams holding the same kind of case share it by their FTE.
+            let share = |requests: bool| {
+                let holding = |h: Holds| if requests { h.requests() } else { h.plans() };
+                let total: f64 = self
+                    .teams
+                    .iter()
+                    .filter(|x| holding(x.holds))
+                    .map(|x| x.fte_planned)
+                    .sum();
+                if holding(holds) && total > 0.0 {
+                    self.teams[t].fte_planned / total
+                } else {
+                    0.0
+                }
             };
-            let need = cases as f64 / e.cases_per_fte - self.teams[t].fte_planned;
+            let cases = share(true) * open + share(false) * plans;
+            let need = cases / e.cases_per_fte - self.teams[t].fte_planned;
             // Posts come in half-FTE steps; a shortfall below that waits.
             let add = (need * 2.0).floor() / 2.0;
             if add >= 0.5 {
+                let first = self.workers.len();
                 self.add_posts(Some(t as u32), add, None, now + e.lag_days, f64::INFINITY);
+                // The added posts are filled by new starters.
+                let wf = &self.teams[t].workforce;
+                let (productivity, ramp) = (wf.new_starter_productivity, wf.new_starter_days);
+                for w in first..self.workers.len() {
+                    self.workers[w].productivity = productivity;
+                    self.queue.schedule(
+                        now + e.lag_days + ramp,
+                        Event::Workforce {
+                            worker: w as u32,
+                            generation: 0,
+                            change: WorkforceChange::UpToSpeed,
+                        },
+                    );
+                }
             }
         }
     }
