@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 fn county_one_year() -> Scenario {
     let mut s = Scenario::default();
     s.calendar.days = 364;
-    s.caseworkers.establishment = None;
+    s.caseworkers.establishment.enabled = false;
     s
 }
 

@@ -172,13 +172,14 @@ fn workforce() -> impl Strategy<Value = Workforce> {
         )
 }
 
-fn establishment() -> impl Strategy<Value = Option<Establishment>> {
-    proptest::option::of(
-        (5.0..300.0f64, 0.0..200.0f64).prop_map(|(cases, lag)| Establishment {
+fn establishment() -> impl Strategy<Value = Establishment> {
+    (prop::bool::ANY, 5.0..300.0f64, 0.0..200.0f64).prop_map(|(enabled, cases, lag)| {
+        Establishment {
+            enabled,
             cases_per_fte: cases,
             lag_days: lag,
-        }),
-    )
+        }
+    })
 }
 
 fn reviews() -> impl Strategy<Value = Reviews> {
@@ -425,7 +426,7 @@ fn check_outputs(s: &Scenario, r: &ReplicationResult) -> Result<(), TestCaseErro
             let got = v(m);
             let caseworkers = m == Metric::CaseworkerFte;
             let vacancies = caseworkers && cw.workforce.leaving_per_year > 0.0;
-            let growth = caseworkers && cw.establishment.is_some();
+            let growth = caseworkers && cw.establishment.enabled;
             let low_ok = vacancies && got < want;
             let high_ok = growth && got > want;
             prop_assert!(

@@ -175,7 +175,8 @@ pub fn load_check(s: &Scenario) -> Vec<LoadRow> {
             let needed = rq * (f.requests * per_request + f.open * contact * f.days / 365.0)
                 + pl * f.plans * (per_plan + contact) * f.days / 365.0;
             let mut fte = fte_of(t);
-            if let Some(e) = &t.establishment {
+            let e = &t.establishment;
+            if e.enabled {
                 // Posts follow the cases held at the start of the year.
                 let cases = rq * f.open + pl * f.plans;
                 fte = fte.max(cases / e.cases_per_fte);
@@ -242,7 +243,7 @@ mod tests {
         s.complexity.clear();
         s.work.contact_hours_per_case_per_year = 0.0;
         s.work.decision = crate::engine::Dist::Fixed(2.0);
-        s.caseworkers.establishment = None;
+        s.caseworkers.establishment.enabled = false;
         s.caseworkers.workforce = Workforce::default();
         s.caseworkers.hours_per_fte_year = 1000.0;
         s.caseworkers.groups[0].fte = 1.0;

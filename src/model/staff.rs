@@ -32,7 +32,7 @@ pub(crate) struct TeamState {
     pub by_arrival: bool,
     pub cap: u32,
     pub hours_per_fte_year: f64,
-    pub establishment: Option<Establishment>,
+    pub establishment: Establishment,
     pub workforce: Workforce,
     /// Every post of the team, whatever its group.
     pub posts: Vec<u32>,
@@ -445,9 +445,10 @@ impl Simulation<'_> {
     pub(super) fn set_establishments(&mut self) {
         let now = self.queue.now();
         for t in 0..self.teams.len() {
-            let Some(e) = self.teams[t].establishment.clone() else {
+            let e = self.teams[t].establishment.clone();
+            if !e.enabled {
                 continue;
-            };
+            }
             let holds = self.teams[t].holds;
             let open = f64::from(
                 self.stocks.awaiting_decision + self.stocks.assessment + self.stocks.drafting,

@@ -226,8 +226,8 @@ pub struct Caseworkers {
     pub pooled: bool,
     /// Staff groups. Default one group of 41 FTE for the whole run \[D\].
     pub groups: Vec<StaffGroup>,
-    /// Posts that follow demand, if set.
-    pub establishment: Option<Establishment>,
+    /// Posts that follow demand.
+    pub establishment: Establishment,
     /// Turnover and vacancies.
     pub workforce: Workforce,
 }
@@ -421,10 +421,10 @@ impl Default for Scenario {
                     end: None,
                     hours_per_fte_year: None,
                 }],
-                establishment: Some(Establishment {
-                    cases_per_fte: 215.0,
-                    lag_days: 91.0,
-                }),
+                establishment: Establishment {
+                    enabled: true,
+                    ..Establishment::fixed()
+                },
                 workforce: Workforce {
                     leaving_per_year: 0.20,
                     agency_cover_after_days: Some(56.0),

@@ -150,12 +150,14 @@ impl Holds {
     }
 }
 
-/// An establishment that follows demand: at each 1 April the team's posts
-/// are set to the cases it holds divided by `cases_per_fte`, the added posts
-/// starting `lag_days` later (budget and recruitment). Posts are added,
-/// never cut.
+/// An establishment that follows demand: when enabled, at each 1 April the
+/// team's posts are set to the cases it holds divided by `cases_per_fte`,
+/// the added posts starting `lag_days` later (budget and recruitment).
+/// Posts are added, never cut.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Establishment {
+    /// Whether the posts follow demand at all.
+    pub enabled: bool,
     /// Cases (plans and open requests the team holds or should hold) per FTE.
     pub cases_per_fte: f64,
     /// Days from the budget date to the added posts starting.
@@ -190,6 +192,17 @@ pub struct Workforce {
     pub leavers_cases: LeaversCases,
 }
 
+impl Establishment {
+    /// Posts that do not follow demand.
+    pub fn fixed() -> Self {
+        Establishment {
+            enabled: false,
+            cases_per_fte: 215.0,
+            lag_days: 91.0,
+        }
+    }
+}
+
 impl Default for Workforce {
     fn default() -> Self {
         Workforce {
@@ -222,8 +235,8 @@ pub struct Team {
     pub order: WorkOrder,
     /// Staff groups.
     pub groups: Vec<StaffGroup>,
-    /// Posts that follow demand, if set.
-    pub establishment: Option<Establishment>,
+    /// Posts that follow demand.
+    pub establishment: Establishment,
     /// Turnover and vacancies.
     pub workforce: Workforce,
 }

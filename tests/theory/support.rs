@@ -268,7 +268,7 @@ pub fn textbook(s: &mut Scenario) {
     s.complexity = Vec::new();
     s.caseworkers.order = WorkOrder::earliest_deadline();
     s.caseworkers.pooled = true;
-    s.caseworkers.establishment = None;
+    s.caseworkers.establishment.enabled = false;
     s.caseworkers.workforce = Workforce::default();
     s.delays.decision_evidence = None;
     s.reviews.meeting_on_time_share = 1.0;
