@@ -4,8 +4,15 @@
 use ehcsim::experiment::{self, RunConfig};
 use ehcsim::model::Simulation;
 use ehcsim::results::{Metric, ScenarioResults};
-use ehcsim::scenario::{Scenario, StaffGroup};
+use ehcsim::scenario::{Scenario, StaffGroup, ValidScenario};
 use std::sync::atomic::AtomicBool;
+
+/// The scenario after the loader's checks (the model takes no other).
+pub fn valid(s: &Scenario) -> ValidScenario {
+    s.clone()
+        .validate()
+        .unwrap_or_else(|p| panic!("invalid test scenario: {p:#?}"))
+}
 
 fn short(weeks: u32) -> Scenario {
     let mut s = Scenario::default();
@@ -35,14 +42,16 @@ fn run(scenarios: &[Scenario], seed: u64, reps: u64, threads: usize) -> Vec<Scen
         replications: reps,
         threads: Some(threads),
     };
-    experiment::run(scenarios, &cfg, &|_| {}, &AtomicBool::new(false))
+    let scenarios: Vec<ValidScenario> = scenarios.iter().map(valid).collect();
+    experiment::run(&scenarios, &cfg, &|_| {}, &AtomicBool::new(false))
         .expect("run")
         .scenarios
 }
 
 /// Steps a replication week by week, recounting every entity each week.
 fn audit_every_week(s: &Scenario, seed: u64) {
-    let mut sim = Simulation::new(s, seed);
+    let v = valid(s);
+    let mut sim = Simulation::new(&v, seed);
     let mut week = 0;
     while !sim.is_finished() {
         sim.run_until(s.calendar.week_end_day(week));

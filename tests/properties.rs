@@ -21,11 +21,18 @@ use ehcsim::model::{self, Simulation};
 use ehcsim::results::{Kpi, Metric, ReplicationResult, Stats};
 use ehcsim::scenario::{
     Caseworkers, Cessation, Delays, Initial, OpenRequests, OpenStage, Panel, Priority,
-    Psychologists, Requests, Reviews, Scenario, StaffGroup, Work,
+    Psychologists, Requests, Reviews, Scenario, StaffGroup, ValidScenario, Work,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use std::sync::atomic::AtomicBool;
+
+/// The scenario after the loader's checks (the model takes no other).
+pub fn valid(s: &Scenario) -> ValidScenario {
+    s.clone()
+        .validate()
+        .unwrap_or_else(|p| panic!("invalid test scenario: {p:#?}"))
+}
 
 // ---------------------------------------------------------------------------
 // Strategies
@@ -458,7 +465,8 @@ fn run(scenarios: &[Scenario], reps: u64, seed: u64, threads: usize) -> experime
         replications: reps,
         threads: Some(threads),
     };
-    experiment::run(scenarios, &cfg, &|_| {}, &AtomicBool::new(false)).expect("run finishes")
+    let scenarios: Vec<ValidScenario> = scenarios.iter().map(valid).collect();
+    experiment::run(&scenarios, &cfg, &|_| {}, &AtomicBool::new(false)).expect("run finishes")
 }
 
 // ---------------------------------------------------------------------------
@@ -472,7 +480,8 @@ proptest! {
     /// stepped run equals an unstepped one.
     #[test]
     fn audit_holds_every_week(s in scenario(), seed in any::<u64>()) {
-        let mut sim = Simulation::new(&s, seed);
+        let v = valid(&s);
+        let mut sim = Simulation::new(&v, seed);
         if let Err(e) = sim.audit() {
             return Err(TestCaseError::fail(format!("at the start: {e}")));
         }
@@ -483,7 +492,7 @@ proptest! {
             }
         }
         let stepped = sim.finish(0);
-        let whole = model::simulate(&s, 0, seed, &AtomicBool::new(false)).expect("not cancelled");
+        let whole = model::simulate(&v, 0, seed, &AtomicBool::new(false)).expect("not cancelled");
         prop_assert!(stepped == whole, "stepping week by week changed the results");
     }
 }
@@ -495,7 +504,7 @@ proptest! {
     /// satisfy the stock-flow identities; FTE in post follows the dates.
     #[test]
     fn outputs_are_consistent(s in scenario(), seed in any::<u64>()) {
-        let r = model::simulate(&s, 0, seed, &AtomicBool::new(false)).expect("not cancelled");
+        let r = model::simulate(&valid(&s), 0, seed, &AtomicBool::new(false)).expect("not cancelled");
         check_outputs(&s, &r)?;
     }
 }
@@ -607,7 +616,8 @@ fn regression_run_ending_on_31_march_does_not_panic() {
     let mut s = Scenario::default();
     s.calendar.start = date(2026, 4, 1);
     s.calendar.days = 365;
-    let outcome = std::panic::catch_unwind(|| Simulation::new(&s, 1).finish(0));
+    let v = valid(&s);
+    let outcome = std::panic::catch_unwind(|| Simulation::new(&v, 1).finish(0));
     let r = outcome.expect(
         "a run ending on 31 March panics (event at the run's end indexes the next financial year)",
     );
@@ -646,7 +656,7 @@ fn regression_fte_in_post_is_never_negative() {
         },
     ];
     s.backlog_team = s.caseworkers.groups.clone();
-    let r = Simulation::new(&s, 1).finish(0);
+    let r = Simulation::new(&valid(&s), 1).finish(0);
     let last = r.weeks - 1;
     for m in [Metric::CaseworkerFte, Metric::BacklogTeamFte] {
         let v = r.weekly_value(last, m);

@@ -1,22 +1,29 @@
 //! Scenarios: what a council looks like and what staffing it tries.
 //!
-//! A scenario file is read and checked by [`load`] into a [`Scenario`], which
-//! the model trusts without further checks. [`Scenario::default`] is the
-//! built-in medium English county of MODEL.md section 7; every field's
-//! default below comes from there, marked \[S\] sourced, \[D\] derived or
-//! \[E\] estimated, as in MODEL.md.
+//! A scenario file is read and checked by [`load`] into a [`ValidScenario`],
+//! the only form the model accepts; a [`Scenario`] built in code becomes one
+//! through [`Scenario::validate`], which runs the same checks.
+//! [`Scenario::default`] is the built-in medium English county of MODEL.md
+//! section 7; every field's default below comes from there, marked \[S\]
+//! sourced, \[D\] derived or \[E\] estimated, as in MODEL.md. Every key of
+//! a scenario file is described once, in the parameter registry
+//! (`registry/mod.rs`, which says how to add one); the loader, the template
+//! and `docs/parameters.md` are made from it.
 
 mod load;
+mod registry;
 mod template;
 
-pub use load::{load, load_str, LoadError, Problem};
-pub use template::TEMPLATE;
+pub use load::{duplicate_names, load, load_str, LoadError, Problem};
+pub use template::{parameters_reference, TEMPLATE};
 
 use crate::calendar::Calendar;
 use crate::engine::Dist;
 use chrono::{NaiveDate, Weekday};
 
-/// A validated scenario.
+/// A scenario: what a council looks like and what staffing it tries. Its
+/// fields are public so that one can be built in code; the model takes it
+/// only as a [`ValidScenario`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// Short name used in every output (the file stem unless `name` is set).
@@ -389,7 +396,73 @@ impl Default for Scenario {
     }
 }
 
+/// A scenario that has passed every check of the loader, so the model can
+/// run it without panicking. Made only by [`load`], [`load_str`],
+/// [`Scenario::validate`] and [`ValidScenario::built_in`]; it reads as a
+/// [`Scenario`] through `Deref`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidScenario {
+    scenario: Scenario,
+    warnings: Vec<Problem>,
+}
+
+impl ValidScenario {
+    /// A scenario the loader has checked, with its warnings.
+    pub(crate) fn checked(scenario: Scenario, warnings: Vec<Problem>) -> Self {
+        ValidScenario { scenario, warnings }
+    }
+
+    /// The built-in medium county ([`Scenario::default`], which a test
+    /// checks is valid).
+    pub fn built_in() -> Self {
+        ValidScenario::checked(Scenario::default(), Vec::new())
+    }
+
+    /// Things the checks allowed but that may be mistakes (a staff group
+    /// wholly outside the run), each with its place; `ehcsim check` and
+    /// `ehcsim run` print them.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The scenario, to change and validate again.
+    pub fn into_inner(self) -> Scenario {
+        self.scenario
+    }
+}
+
+impl std::ops::Deref for ValidScenario {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.scenario
+    }
+}
+
 impl Scenario {
+    /// Runs the loader's checks on a scenario built in code: the scenario is
+    /// written as a scenario file and loaded, so exactly the same rules
+    /// apply. Problems name the key paths, with places in that generated
+    /// text. The monthly profile comes back normalised to mean 1, as from a
+    /// file.
+    ///
+    /// ```
+    /// use ehcsim::scenario::Scenario;
+    /// let mut s = Scenario::default();
+    /// s.requests.refused_share = 1.5;
+    /// let problems = s.validate().unwrap_err();
+    /// assert_eq!(problems[0].key, "requests.refused_share");
+    /// ```
+    pub fn validate(self) -> Result<ValidScenario, Vec<Problem>> {
+        let text = registry::render::scenario_toml(&self, false);
+        load_str(&text, std::path::Path::new("(scenario built in code)"))
+            .map_err(|e| e.problems().to_vec())
+    }
+
     /// The end of the run as a simulation day.
     pub fn end_day(&self) -> f64 {
         self.calendar.days as f64
