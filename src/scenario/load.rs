@@ -480,3 +480,6 @@ fn merge_at(path: &str, mut base: Table, child: Table) -> Table {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod registry_tests;

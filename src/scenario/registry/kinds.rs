@@ -660,10 +660,14 @@ impl<I: Clone + PartialEq + Send + Sync + 'static> Kind for Items<I> {
                 key: p.key,
                 type_name: p.slot.type_name(),
                 allowed: p.slot.allowed(),
-                default: p.default_note.map_or_else(
-                    || p.slot.toml(&mut sample).unwrap_or_else(|| "(none)".into()),
-                    str::to_string,
-                ),
+                default: match (p.required, p.default_note) {
+                    (true, _) => "required".into(),
+                    (false, Some(n)) => n.to_string(),
+                    (false, None) => p
+                        .slot
+                        .toml(&mut sample)
+                        .map_or_else(|| "(not set)".into(), |v| format!("`{v}`")),
+                },
                 unit: p.unit,
                 source: p.source,
                 doc: p.doc,

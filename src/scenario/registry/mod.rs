@@ -256,7 +256,7 @@ fn op<K: Kind>(
 
 /// The tables of a scenario file in order, with what each holds.
 pub(crate) const SECTIONS: &[(&str, &str)] = &[
-    ("", "Top level"),
+    ("", "Keys outside any table, written before the first [section]"),
     ("calendar", "The start date and length of the run"),
     ("requests", "New requests for an EHC needs assessment"),
     ("panel", "The weekly panel that decides whether to assess"),
@@ -570,7 +570,6 @@ pub(crate) fn group_params() -> &'static [Param<StaffGroup>] {
             sg("fte", Num(FTE), |g| &mut g.fte)
                 .required()
                 .unit("FTE")
-                .src("[D: 41, county median]")
                 .doc("Full-time equivalents (and at most 10000 over all groups); a caseworker group must be able to hold a case (fte x cap at least 1)."),
             sg("start", Opt(Day, date), |g| &mut g.start)
                 .example("2026-04-01")
