@@ -127,7 +127,7 @@ impl Dist {
                 value_in("max", max, 0.0)?;
                 if !(min <= mode && mode <= max && min < max) {
                     return Err(format!(
-                        "triangular needs min <= mode <= max and min < max (got {min}, {mode}, {max})"
+                        "triangular needs min <= mode <= max and min < max (got {min:?}, {mode:?}, {max:?})"
                     ));
                 }
                 Triangular::new(min, max, mode)
@@ -138,7 +138,7 @@ impl Dist {
                 value_in("min", min, 0.0)?;
                 value_in("max", max, 0.0)?;
                 if min > max {
-                    return Err(format!("uniform needs min <= max (got {min}, {max})"));
+                    return Err(format!("uniform needs min <= max (got {min:?}, {max:?})"));
                 }
                 Ok(Sampler::Uniform(min, max))
             }
@@ -188,22 +188,22 @@ fn value_in(name: &str, v: f64, lo: f64) -> Result<(), String> {
     }
     if lo > 0.0 {
         Err(format!(
-            "{name} must be a number from {lo:e} to {MAX_VALUE:e} (got {v})"
+            "{name} must be a number from {lo:e} to {MAX_VALUE:e} (got {v:?})"
         ))
     } else {
         Err(format!(
-            "{name} must be a finite number >= 0 and at most {MAX_VALUE:e} (got {v})"
+            "{name} must be a finite number >= 0 and at most {MAX_VALUE:e} (got {v:?})"
         ))
     }
 }
 
 fn cv_in(cv: f64) -> Result<(), String> {
     if cv > MAX_CV && cv.is_finite() {
-        return Err(format!("cv must be at most {MAX_CV} (got {cv})"));
+        return Err(format!("cv must be at most {MAX_CV} (got {cv:?})"));
     }
     if !(cv.is_finite() && (MIN_CV..=MAX_CV).contains(&cv)) {
         return Err(format!(
-            "cv must be a number from {MIN_CV} to {MAX_CV} (got {cv}; for no spread use a fixed value)"
+            "cv must be a number from {MIN_CV} to {MAX_CV} (got {cv:?}; for no spread use a fixed value)"
         ));
     }
     Ok(())

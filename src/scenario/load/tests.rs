@@ -815,6 +815,7 @@ mod fuzz {
                 assert!(!ps.is_empty());
                 for p in ps {
                     assert!(!p.key.is_empty() && !p.message.is_empty(), "{p:?}");
+                    assert!(p.line >= 1 && p.column >= 1, "{p:?}");
                     assert!(!p.message.contains('\n') && !p.key.contains('\n'), "{p:?}");
                 }
                 // One line per problem, after the heading.
