@@ -369,18 +369,28 @@ impl Loader {
             ));
             return None;
         }
-        let text = match read_file(&base_path) {
-            Ok(t) => t,
+        let text = self.read_base(node, &base_path)?;
+        self.chain.push((id, base_path.clone()));
+        let base_src = Source::new(base_path, text);
+        let tree = self.load_tree(&base_src, depth + 1);
+        self.chain.pop();
+        tree
+    }
+
+    /// The text of a base file, or `None` with the problem recorded.
+    fn read_base(&mut self, node: &Node, base_path: &Path) -> Option<String> {
+        match read_file(base_path) {
+            Ok(t) => Some(t),
             Err(ReadFail::Read(m)) => {
                 self.problems.push(Problem::at(
                     &node.loc,
                     "extends",
                     format!(
                         "cannot read base scenario `{}`: {m} (allowed: a readable TOML file, path relative to this file's folder)",
-                        spanned::path_text(&base_path)
+                        spanned::path_text(base_path)
                     ),
                 ));
-                return None;
+                None
             }
             Err(ReadFail::NotUtf8 { line, column }) => {
                 self.problems.push(Problem::at(
@@ -388,24 +398,19 @@ impl Loader {
                     "extends",
                     format!(
                         "base scenario `{}` is not valid UTF-8 text",
-                        spanned::path_text(&base_path)
+                        spanned::path_text(base_path)
                     ),
                 ));
                 self.problems.push(Problem {
-                    file: base_path.clone(),
+                    file: base_path.to_path_buf(),
                     line,
                     column,
                     key: "(file)".into(),
                     message: "not valid UTF-8 text (first bad byte here); save it as UTF-8".into(),
                 });
-                return None;
+                None
             }
-        };
-        self.chain.push((id, base_path.clone()));
-        let base_src = Source::new(base_path, text);
-        let tree = self.load_tree(&base_src, depth + 1);
-        self.chain.pop();
-        tree
+        }
     }
 }
 

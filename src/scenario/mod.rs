@@ -273,6 +273,79 @@ fn days(mean: f64) -> Option<Dist> {
     Some(Dist::Fixed(mean))
 }
 
+fn default_work() -> Work {
+    Work {
+        decision: Dist::Fixed(2.5),
+        assessment: Dist::Fixed(3.3),
+        no_plan: Dist::Fixed(3.7),
+        drafting: Dist::Fixed(5.0),
+        finalisation: Dist::Fixed(3.0),
+        review_decision: Dist::Fixed(2.0),
+        review_amendment: Dist::Fixed(4.0),
+        contact_hours_per_case_per_year: 1.0,
+    }
+}
+
+fn default_delays() -> Delays {
+    Delays {
+        health_advice: Some(Dist::Triangular {
+            min: 21.0,
+            mode: 35.0,
+            max: 56.0,
+        }),
+        social_care_advice: Some(Dist::Triangular {
+            min: 21.0,
+            mode: 35.0,
+            max: 56.0,
+        }),
+        school_advice: Some(Dist::Triangular {
+            min: 14.0,
+            mode: 28.0,
+            max: 49.0,
+        }),
+        family_comments: days(15.0),
+        school_consultation: days(15.0),
+        amendment_representations: days(15.0),
+    }
+}
+
+fn default_initial() -> Initial {
+    Initial {
+        plans_in_force: 8200,
+        overdue_reviews: 0,
+        overdue_age_days: Dist::Uniform {
+            min: 0.0,
+            max: 365.0,
+        },
+        open_requests: vec![
+            OpenRequests {
+                stage: OpenStage::AwaitingDecision,
+                count: 240,
+                age_days: Dist::Uniform {
+                    min: 0.0,
+                    max: 42.0,
+                },
+            },
+            OpenRequests {
+                stage: OpenStage::Assessment,
+                count: 210,
+                age_days: Dist::Uniform {
+                    min: 42.0,
+                    max: 98.0,
+                },
+            },
+            OpenRequests {
+                stage: OpenStage::Drafting,
+                count: 150,
+                age_days: Dist::Uniform {
+                    min: 90.0,
+                    max: 140.0,
+                },
+            },
+        ],
+    }
+}
+
 impl Default for Scenario {
     fn default() -> Self {
         let start = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or(NaiveDate::MIN);
@@ -299,36 +372,8 @@ impl Default for Scenario {
                 enabled: true,
                 weekday: Weekday::Thu,
             },
-            work: Work {
-                decision: Dist::Fixed(2.5),
-                assessment: Dist::Fixed(3.3),
-                no_plan: Dist::Fixed(3.7),
-                drafting: Dist::Fixed(5.0),
-                finalisation: Dist::Fixed(3.0),
-                review_decision: Dist::Fixed(2.0),
-                review_amendment: Dist::Fixed(4.0),
-                contact_hours_per_case_per_year: 1.0,
-            },
-            delays: Delays {
-                health_advice: Some(Dist::Triangular {
-                    min: 21.0,
-                    mode: 35.0,
-                    max: 56.0,
-                }),
-                social_care_advice: Some(Dist::Triangular {
-                    min: 21.0,
-                    mode: 35.0,
-                    max: 56.0,
-                }),
-                school_advice: Some(Dist::Triangular {
-                    min: 14.0,
-                    mode: 28.0,
-                    max: 49.0,
-                }),
-                family_comments: days(15.0),
-                school_consultation: days(15.0),
-                amendment_representations: days(15.0),
-            },
+            work: default_work(),
+            delays: default_delays(),
             psychologists: Psychologists {
                 enabled: true,
                 fte: 20.0,
@@ -358,40 +403,7 @@ impl Default for Scenario {
                 }],
             },
             backlog_team: Vec::new(),
-            initial: Initial {
-                plans_in_force: 8200,
-                overdue_reviews: 0,
-                overdue_age_days: Dist::Uniform {
-                    min: 0.0,
-                    max: 365.0,
-                },
-                open_requests: vec![
-                    OpenRequests {
-                        stage: OpenStage::AwaitingDecision,
-                        count: 240,
-                        age_days: Dist::Uniform {
-                            min: 0.0,
-                            max: 42.0,
-                        },
-                    },
-                    OpenRequests {
-                        stage: OpenStage::Assessment,
-                        count: 210,
-                        age_days: Dist::Uniform {
-                            min: 42.0,
-                            max: 98.0,
-                        },
-                    },
-                    OpenRequests {
-                        stage: OpenStage::Drafting,
-                        count: 150,
-                        age_days: Dist::Uniform {
-                            min: 90.0,
-                            max: 140.0,
-                        },
-                    },
-                ],
-            },
+            initial: default_initial(),
         }
     }
 }
