@@ -251,6 +251,18 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 ((panel_on, panel_day), (ep_on, ep_fte, ep_hours), cease, backlog, cleared_at),
                 initial,
             )| {
+                // The loader refuses a run in which no caseworker is ever in
+                // post; keep the first group's dates open when all fall
+                // outside the run.
+                let mut groups = groups;
+                let last = start + Duration::days(i64::from(days) - 1);
+                let outside = |g: &StaffGroup| {
+                    g.end.is_some_and(|e| e < start) || g.start.is_some_and(|a| a > last)
+                };
+                if groups.iter().all(outside) {
+                    groups[0].start = None;
+                    groups[0].end = None;
+                }
                 // Contact at the cap must leave time in every group's year.
                 let least_hours = groups
                     .iter()

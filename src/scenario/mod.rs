@@ -471,8 +471,19 @@ impl Scenario {
     /// ```
     pub fn validate(self) -> Result<ValidScenario, Vec<Problem>> {
         let text = registry::render::scenario_toml(&self, false);
-        load_str(&text, std::path::Path::new("(scenario built in code)"))
-            .map_err(|e| e.problems().to_vec())
+        let loaded = load_str(&text, std::path::Path::new("(scenario built in code)"))
+            .map_err(|e| e.problems().to_vec())?;
+        let mut s = self;
+        s.requests.monthly_profile = loaded.requests.monthly_profile;
+        // Every field is written and read back; a field missing from the
+        // registry would show here (and in `every_field_has_a_key`).
+        debug_assert_eq!(
+            loaded.scenario(),
+            &s,
+            "a field is missing from the registry"
+        );
+        let warnings = loaded.warnings().to_vec();
+        Ok(ValidScenario::checked(s, warnings))
     }
 
     /// The end of the run as a simulation day.

@@ -346,3 +346,111 @@ fn staff_groups_read_every_key() {
         }]
     );
 }
+
+/// Names every field of a scenario, so that a new field fails to compile
+/// here until it is given a key in the registry (`registry/mod.rs`) and
+/// listed below.
+#[test]
+fn every_field_has_a_key() {
+    use crate::scenario::{
+        Caseworkers, Cessation, Delays, Initial, OpenRequests, Panel, Psychologists, Requests,
+        Reviews, Work,
+    };
+    let Scenario {
+        name: _,
+        description: _,
+        calendar: _,
+        backlog_cleared_at: _,
+        requests,
+        panel,
+        work,
+        delays,
+        psychologists,
+        reviews,
+        cessation,
+        caseworkers,
+        backlog_team: _,
+        initial,
+    } = Scenario::default();
+    let Requests {
+        enabled: _,
+        per_year: _,
+        growth_per_year: _,
+        monthly_profile: _,
+        refused_share: _,
+        withdrawn_share: _,
+        no_plan_share: _,
+        exception_share: _,
+        under5_share: _,
+    } = requests;
+    let Panel {
+        enabled: _,
+        weekday: _,
+    } = panel;
+    let Work {
+        decision: _,
+        assessment: _,
+        no_plan: _,
+        drafting: _,
+        finalisation: _,
+        review_decision: _,
+        review_amendment: _,
+        contact_hours_per_case_per_year: _,
+    } = work;
+    let Delays {
+        health_advice: _,
+        social_care_advice: _,
+        school_advice: _,
+        family_comments: _,
+        school_consultation: _,
+        amendment_representations: _,
+    } = delays;
+    let Psychologists {
+        enabled: _,
+        fte: _,
+        hours_per_fte_year: _,
+        hours_per_advice: _,
+    } = psychologists;
+    let Reviews {
+        enabled: _,
+        interval_days: _,
+        under5_interval_days: _,
+        decision_limit_days: _,
+        amendment_limit_days: _,
+        amend_share: _,
+        cease_share: _,
+    } = reviews;
+    let Cessation { per_year: _ } = cessation;
+    let Caseworkers {
+        cap: _,
+        hours_per_fte_year: _,
+        priority: _,
+        groups,
+    } = caseworkers;
+    let StaffGroup {
+        name: _,
+        fte: _,
+        start: _,
+        end: _,
+        hours_per_fte_year: _,
+    } = groups[0].clone();
+    let Initial {
+        plans_in_force: _,
+        overdue_reviews: _,
+        overdue_age_days: _,
+        open_requests,
+    } = initial;
+    let OpenRequests {
+        stage: _,
+        count: _,
+        age_days: _,
+    } = open_requests[0].clone();
+    // 52 keys: one per field above (the calendar's length has two,
+    // `horizon_weeks` and `end`), and 13 keys of list entries (5 of a staff
+    // group, twice, and 3 of open requests). Update with the lists above.
+    let fields: usize = scenario_params()
+        .iter()
+        .map(|p| p.slot.fields().len())
+        .sum();
+    assert_eq!((scenario_params().len(), fields), (52, 13));
+}
