@@ -177,10 +177,7 @@ fn init(path: &Path, force: bool) -> Result<(), Failure> {
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
-    let (scenarios, sources): (Vec<ValidScenario>, Vec<ScenarioSource>) = if args
-        .scenarios
-        .is_empty()
-    {
+    let (scenarios, sources): (Vec<_>, Vec<ScenarioSource>) = if args.scenarios.is_empty() {
         let s = ValidScenario::built_in();
         if !args.quiet {
             eprintln!("no scenario given: running the built-in medium county (`ehcsim init` writes it out to edit)");
