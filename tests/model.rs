@@ -182,6 +182,9 @@ fn work_still_gets_done_after_idle_staff_leave() {
     s.requests.per_year = 20.0;
     s.requests.growth_per_year = 0.0;
     s.requests.refused_share = 1.0;
+    // Refused and withdrawn must sum to at most 1 (the default 0.016
+    // withdrawn made this scenario invalid before validation was enforced).
+    s.requests.withdrawn_share = 0.0;
     s.panel.enabled = false;
     s.reviews.enabled = false;
     s.psychologists.enabled = false;

@@ -554,14 +554,14 @@ impl<'a> Reader<'a> {
     }
 
     /// An array of tables (`[[key]]`) of at most `max` entries, each read
-    /// by `item`. Every entry is checked; the list is returned only when
+    /// by `item` (given its index and node). Every entry is checked; the list is returned only when
     /// none had a problem.
     pub fn tables<T>(
         &mut self,
         node: &Node,
         key: &str,
         (max, what): (usize, &str),
-        mut item: impl FnMut(&mut Self, &Node, &Table, &str) -> Option<T>,
+        mut item: impl FnMut(&mut Self, (usize, &Node), &Table, &str) -> Option<T>,
     ) -> Option<Vec<T>> {
         let header = format!("an array of tables, each written [[{key}]]");
         let Val::Array(items) = &node.val else {
@@ -587,7 +587,7 @@ impl<'a> Reader<'a> {
                 continue;
             };
             let before = self.count();
-            let value = item(self, entry, t, &ikey);
+            let value = item(self, (i, entry), t, &ikey);
             match value {
                 Some(v) if self.count() == before => out.push(v),
                 _ => ok = false,

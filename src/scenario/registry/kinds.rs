@@ -5,7 +5,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use super::super::load::reader::{date_range, one_of, Reader, B, R};
+use super::super::load::reader::{date_range, one_of, Reader, R};
 use super::super::load::spanned::{Node, Table, Val};
 use super::Param;
 use crate::calendar::Calendar;
@@ -608,13 +608,12 @@ fn strip_index(k: &str) -> &str {
 impl<I: Clone + PartialEq + Send + Sync + 'static> Kind for Items<I> {
     type V = Vec<I>;
     fn read(&self, r: &mut Reader<'_>, node: &Node, key: &str, _: &Vec<I>) -> Option<Vec<I>> {
-        r.tables(node, key, (self.max, self.what), |r, entry, t, ikey| {
-            let index = ikey
-                .rsplit_once('[')
-                .and_then(|(_, i)| i.trim_end_matches(']').parse().ok())
-                .unwrap_or(0);
-            Some(self.read_item(r, entry, t, ikey, index))
-        })
+        r.tables(
+            node,
+            key,
+            (self.max, self.what),
+            |r, (index, entry), t, ikey| Some(self.read_item(r, entry, t, ikey, index)),
+        )
     }
     fn toml(&self, v: &Vec<I>) -> Option<String> {
         v.is_empty().then(|| "[]".to_string())
@@ -690,9 +689,4 @@ impl<I: Clone + PartialEq + Send + Sync + 'static> Kind for Items<I> {
         }
         out
     }
-}
-
-/// An open-ended range `(lo, hi]`, for parameters that must be positive.
-pub(crate) const fn positive(hi: f64) -> R {
-    R(B::Excl(0.0), B::Incl(hi))
 }

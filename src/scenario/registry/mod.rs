@@ -58,8 +58,8 @@ use super::{
 };
 use crate::engine::Dist;
 use kinds::{
-    positive, Day, Delay, Distr, FieldInfo, Flag, Items, Kind, LastDay, Name, Num, Opt, Profile,
-    Text, Weeks, Whole, Words,
+    Day, Delay, Distr, FieldInfo, Flag, Items, Kind, LastDay, Name, Num, Opt, Profile, Text, Weeks,
+    Whole, Words,
 };
 
 /// Hours in a year: no post has more productive hours than this.
@@ -273,7 +273,9 @@ pub(crate) const SECTIONS: &[(&str, &str)] = &[
 ];
 
 const SHARE: R = R::incl(0.0, 1.0);
-const HOURS_PER_YEAR: R = positive(MAX_HOURS_PER_YEAR);
+/// Productive hours per FTE-year: at least one (fewer is a post that does
+/// nothing), at most every hour of the year.
+const HOURS_PER_YEAR: R = R::incl(1.0, MAX_HOURS_PER_YEAR);
 const FTE: R = R::incl(MIN_FTE, MAX_GROUP_FTE);
 const TASK: Distr = Distr {
     unit: "hours",

@@ -246,6 +246,14 @@ mean = 3 }`, `{ dist = \"gamma\", mean = 3, cv = 0.5 }`, `{ dist =
 finite and at most 1e9; means of exponential, gamma and lognormal at least
 1e-9; cv from 0.0001 to 10; triangular needs min <= mode <= max and min <
 max; uniform min <= max.
+
+Staff who would do nothing are refused where that is certainly a mistake: a
+staff group or enabled psychologists of less than 0.01 FTE, fewer than 1
+productive hour per FTE-year, a caseworker group that can hold no case (fte x
+cap below 1 for its largest post), and a run with work in it in which no
+caseworker group is ever in post. A group whose dates fall wholly outside the
+run while others work is allowed (a base's fixed-term posts reused for a later
+run) with a warning, printed by `ehcsim check` and `ehcsim run`.
 ";
 
 const TABLE_HEAD: &str = "| key | type | allowed | default | unit | source | meaning |
