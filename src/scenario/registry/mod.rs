@@ -273,9 +273,10 @@ pub(crate) const SECTIONS: &[(&str, &str)] = &[
 ];
 
 const SHARE: R = R::incl(0.0, 1.0);
-/// Productive hours per FTE-year: at least one (fewer is a post that does
-/// nothing), at most every hour of the year.
-const HOURS_PER_YEAR: R = R::incl(1.0, MAX_HOURS_PER_YEAR);
+/// Productive hours per FTE-year: positive, at most every hour of the year.
+/// (Tiny values are allowed: the theory tests use a caseworker who holds a
+/// task and never finishes it.)
+const HOURS_PER_YEAR: R = R(B::Excl(0.0), B::Incl(MAX_HOURS_PER_YEAR));
 const FTE: R = R::incl(MIN_FTE, MAX_GROUP_FTE);
 const TASK: Distr = Distr {
     unit: "hours",

@@ -248,10 +248,9 @@ finite and at most 1e9; means of exponential, gamma and lognormal at least
 max; uniform min <= max.
 
 Staff who would do nothing are refused where that is certainly a mistake: a
-staff group or enabled psychologists of less than 0.01 FTE, fewer than 1
-productive hour per FTE-year, a caseworker group that can hold no case (fte x
-cap below 1 for its largest post), and a run with work in it in which no
-caseworker group is ever in post. A group whose dates fall wholly outside the
+staff group or enabled psychologists of less than 0.01 FTE, a caseworker
+group that can hold no case (fte x cap below 1 for its largest post), and a
+run with work in it in which no caseworker group is ever in post. A group whose dates fall wholly outside the
 run while others work is allowed (a base's fixed-term posts reused for a later
 run) with a warning, printed by `ehcsim check` and `ehcsim run`.
 ";
