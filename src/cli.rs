@@ -6,7 +6,7 @@ use anyhow::{anyhow, Context};
 use clap::{Parser, Subcommand};
 use ehcsim::experiment::{self, RunConfig, RunError};
 use ehcsim::output::{self, ManifestInput, ScenarioSource};
-use ehcsim::scenario::{self, Scenario};
+use ehcsim::scenario::{self, Scenario, ValidScenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -106,12 +106,13 @@ fn print_out(text: &str) -> Result<(), Failure> {
 }
 
 /// Loads every scenario, collecting every file's problems before failing.
-fn load_all(files: &[PathBuf]) -> Result<Vec<(Scenario, ScenarioSource)>, Failure> {
+fn load_all(files: &[PathBuf]) -> Result<Vec<(ValidScenario, ScenarioSource)>, Failure> {
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for file in files {
         match scenario::load(file) {
             Ok(s) => {
+                print_warnings(&s);
                 let source = ScenarioSource::from_file(s.name.clone(), file)
                     .with_context(|| format!("{}: cannot hash scenario file", file.display()))
                     .map_err(Failure::BadInput)?;
@@ -123,22 +124,32 @@ fn load_all(files: &[PathBuf]) -> Result<Vec<(Scenario, ScenarioSource)>, Failur
     if !errors.is_empty() {
         return Err(Failure::BadInput(anyhow!(errors.join("\n"))));
     }
-    let mut names: Vec<&str> = loaded.iter().map(|(s, _)| s.name.as_str()).collect();
-    names.sort_unstable();
-    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Failure::BadInput(anyhow!(
-            "two scenarios are named `{}`; give each a distinct `name` (outputs are keyed by it)",
-            w[0]
-        )));
+    let names: Vec<(&str, &Path)> = loaded
+        .iter()
+        .zip(files)
+        .map(|((s, _), f)| (s.name.as_str(), f.as_path()))
+        .collect();
+    if let Some(message) = scenario::duplicate_names(&names) {
+        return Err(Failure::BadInput(anyhow!(message)));
     }
     Ok(loaded)
+}
+
+/// Prints a scenario's warnings on stderr.
+fn print_warnings(s: &ValidScenario) {
+    for w in s.warnings() {
+        eprintln!("{w}");
+    }
 }
 
 fn check(files: &[PathBuf]) -> Result<(), Failure> {
     let mut failed = Vec::new();
     for file in files {
         match scenario::load(file) {
-            Ok(s) => print_out(&format!("ok: {} (scenario `{}`)\n", file.display(), s.name))?,
+            Ok(s) => {
+                print_warnings(&s);
+                print_out(&format!("ok: {} (scenario `{}`)\n", file.display(), s.name))?
+            }
             Err(e) => failed.push(e.to_string()),
         }
     }
@@ -166,8 +177,8 @@ fn init(path: &Path, force: bool) -> Result<(), Failure> {
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
-    let (scenarios, sources): (Vec<Scenario>, Vec<ScenarioSource>) = if args.scenarios.is_empty() {
-        let s = Scenario::default();
+    let (scenarios, sources): (Vec<_>, Vec<ScenarioSource>) = if args.scenarios.is_empty() {
+        let s = ValidScenario::built_in();
         if !args.quiet {
             eprintln!("no scenario given: running the built-in medium county (`ehcsim init` writes it out to edit)");
         }
@@ -240,7 +251,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let written =
         output::write_all(&args.out, &results, &input).map_err(|e| Failure::Other(e.into()))?;
-    print_out(&output::summary_table(&results, &scenarios))?;
+    let plain: Vec<Scenario> = scenarios.iter().map(|s| s.scenario().clone()).collect();
+    print_out(&output::summary_table(&results, &plain))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     print_out(&format!("\nwrote {}\n", names.join(", ")))
 }

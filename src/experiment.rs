@@ -5,7 +5,7 @@
 use crate::engine::replication_seed;
 use crate::model;
 use crate::results::ScenarioResults;
-use crate::scenario::Scenario;
+use crate::scenario::ValidScenario;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -60,7 +60,7 @@ pub enum RunError {
 /// (across all scenarios) each time one finishes; `cancel` is polled between
 /// replications and, when raised, stops the run with [`RunError::Cancelled`].
 pub fn run(
-    scenarios: &[Scenario],
+    scenarios: &[ValidScenario],
     config: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,

@@ -7,9 +7,10 @@
 //!
 //! The flow is one way:
 //!
-//! 1. [`scenario::load`] reads a TOML scenario file into a validated
-//!    [`scenario::Scenario`] (or [`scenario::Scenario::default`], the
-//!    built-in medium county);
+//! 1. [`scenario::load`] reads a TOML scenario file into a
+//!    [`scenario::ValidScenario`]; a [`scenario::Scenario`] built in code
+//!    (from [`scenario::Scenario::default`], the built-in medium county)
+//!    becomes one through [`scenario::Scenario::validate`];
 //! 2. [`experiment::run`] runs replications of one or more scenarios in
 //!    parallel, each a [`model::Simulation`] driven by the domain-free
 //!    [`engine`];
@@ -20,6 +21,7 @@
 //! use ehcsim::{experiment, scenario::Scenario};
 //! let mut s = Scenario::default();
 //! s.calendar.days = 7 * 8; // eight weeks, to keep the example quick
+//! let s = s.validate().unwrap();
 //! let cfg = experiment::RunConfig { master_seed: 1, replications: 2, threads: Some(1) };
 //! let run = experiment::run(&[s], &cfg, &|_| {}, &Default::default()).unwrap();
 //! assert_eq!(run.scenarios[0].replications.len(), 2);

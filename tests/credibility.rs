@@ -6,7 +6,7 @@ use ehcsim::calendar::FinancialYear;
 use ehcsim::experiment::{self, RunConfig};
 use ehcsim::model::load_check;
 use ehcsim::results::{Kpi, Period};
-use ehcsim::scenario::Scenario;
+use ehcsim::scenario::{Scenario, ValidScenario};
 use std::sync::atomic::AtomicBool;
 
 /// The default county over its first financial year with fixed staff (no
@@ -40,14 +40,14 @@ fn compliance_changes_gradually_with_staffing() {
         .expect("a caseworkers row");
     let balancing = base.caseworkers.groups[0].fte * ratio;
     let steps: Vec<f64> = (0..=16).map(|k| 0.8 + 0.025 * k as f64).collect();
-    let scenarios: Vec<Scenario> = steps
+    let scenarios: Vec<ValidScenario> = steps
         .iter()
         .enumerate()
         .map(|(k, f)| {
             let mut s = base.clone();
             s.name = format!("step-{k}");
             s.caseworkers.groups[0].fte = balancing * f;
-            s
+            s.validate().expect("a valid scenario")
         })
         .collect();
     let config = RunConfig {

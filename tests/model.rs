@@ -4,8 +4,15 @@
 use ehcsim::experiment::{self, RunConfig};
 use ehcsim::model::Simulation;
 use ehcsim::results::{Metric, ScenarioResults};
-use ehcsim::scenario::{Scenario, StaffGroup, Workforce};
+use ehcsim::scenario::{Scenario, StaffGroup, ValidScenario, Workforce};
 use std::sync::atomic::AtomicBool;
+
+/// The scenario after the loader's checks (the model takes no other).
+pub fn valid(s: &Scenario) -> ValidScenario {
+    s.clone()
+        .validate()
+        .unwrap_or_else(|p| panic!("invalid test scenario: {p:#?}"))
+}
 
 fn short(weeks: u32) -> Scenario {
     let mut s = Scenario::default();
@@ -35,14 +42,16 @@ fn run(scenarios: &[Scenario], seed: u64, reps: u64, threads: usize) -> Vec<Scen
         replications: reps,
         threads: Some(threads),
     };
-    experiment::run(scenarios, &cfg, &|_| {}, &AtomicBool::new(false))
+    let scenarios: Vec<ValidScenario> = scenarios.iter().map(valid).collect();
+    experiment::run(&scenarios, &cfg, &|_| {}, &AtomicBool::new(false))
         .expect("run")
         .scenarios
 }
 
 /// Steps a replication week by week, recounting every entity each week.
 fn audit_every_week(s: &Scenario, seed: u64) {
-    let mut sim = Simulation::new(s, seed);
+    let v = valid(s);
+    let mut sim = Simulation::new(&v, seed);
     let mut week = 0;
     while !sim.is_finished() {
         sim.run_until(s.calendar.week_end_day(week));
@@ -173,10 +182,14 @@ fn work_still_gets_done_after_idle_staff_leave() {
     s.requests.per_year = 20.0;
     s.requests.growth_per_year = 0.0;
     s.requests.refused_share = 1.0;
+    // Refused and withdrawn must sum to at most 1 (the default 0.016
+    // withdrawn made this scenario invalid before validation was enforced).
+    s.requests.withdrawn_share = 0.0;
     s.panel.enabled = false;
     s.reviews.enabled = false;
     s.psychologists.enabled = false;
     s.initial.plans_in_force = 0;
+    s.initial.overdue_reviews = 0;
     s.initial.open_requests.clear();
     // No evidence step and no turnover: every decision is caseworker work
     // alone, done within days by whoever is in post.
@@ -215,6 +228,7 @@ fn advice_for_requests_already_in_assessment_arrives_within_six_weeks() {
     s.requests.enabled = false;
     s.reviews.enabled = false;
     s.initial.plans_in_force = 0;
+    s.initial.overdue_reviews = 0;
     s.initial.open_requests = vec![ehcsim::scenario::OpenRequests {
         stage: ehcsim::scenario::OpenStage::Assessment,
         count: 300,

@@ -22,11 +22,18 @@ use ehcsim::results::{Kpi, Metric, ReplicationResult, Stats};
 use ehcsim::scenario::{
     default_complexity, Caseworkers, Cessation, Delays, Establishment, Initial, LeaversCases,
     OpenRequests, OpenStage, Panel, Priority, Psychologists, Requests, Reviews, Scenario,
-    StaffGroup, Work, Workforce,
+    StaffGroup, ValidScenario, Work, Workforce,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use std::sync::atomic::AtomicBool;
+
+/// The scenario after the loader's checks (the model takes no other).
+pub fn valid(s: &Scenario) -> ValidScenario {
+    s.clone()
+        .validate()
+        .unwrap_or_else(|p| panic!("invalid test scenario: {p:#?}"))
+}
 
 // ---------------------------------------------------------------------------
 // Strategies
@@ -294,6 +301,18 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 initial,
                 ((pooled, workforce, establishment, mixed), (ep_growth, commission, commissioned)),
             )| {
+                // The loader refuses a run in which no caseworker is ever in
+                // post; keep the first group's dates open when all fall
+                // outside the run.
+                let mut groups = groups;
+                let last = start + Duration::days(i64::from(days) - 1);
+                let outside = |g: &StaffGroup| {
+                    g.end.is_some_and(|e| e < start) || g.start.is_some_and(|a| a > last)
+                };
+                if groups.iter().all(outside) {
+                    groups[0].start = None;
+                    groups[0].end = None;
+                }
                 // Contact at the cap must leave time in every group's year.
                 let least_hours = groups
                     .iter()
@@ -528,7 +547,8 @@ fn run(scenarios: &[Scenario], reps: u64, seed: u64, threads: usize) -> experime
         replications: reps,
         threads: Some(threads),
     };
-    experiment::run(scenarios, &cfg, &|_| {}, &AtomicBool::new(false)).expect("run finishes")
+    let scenarios: Vec<ValidScenario> = scenarios.iter().map(valid).collect();
+    experiment::run(&scenarios, &cfg, &|_| {}, &AtomicBool::new(false)).expect("run finishes")
 }
 
 // ---------------------------------------------------------------------------
@@ -542,7 +562,8 @@ proptest! {
     /// stepped run equals an unstepped one.
     #[test]
     fn audit_holds_every_week(s in scenario(), seed in any::<u64>()) {
-        let mut sim = Simulation::new(&s, seed);
+        let v = valid(&s);
+        let mut sim = Simulation::new(&v, seed);
         if let Err(e) = sim.audit() {
             return Err(TestCaseError::fail(format!("at the start: {e}")));
         }
@@ -553,7 +574,7 @@ proptest! {
             }
         }
         let stepped = sim.finish(0);
-        let whole = model::simulate(&s, 0, seed, &AtomicBool::new(false)).expect("not cancelled");
+        let whole = model::simulate(&v, 0, seed, &AtomicBool::new(false)).expect("not cancelled");
         prop_assert!(stepped == whole, "stepping week by week changed the results");
     }
 }
@@ -565,7 +586,7 @@ proptest! {
     /// satisfy the stock-flow identities; FTE in post follows the dates.
     #[test]
     fn outputs_are_consistent(s in scenario(), seed in any::<u64>()) {
-        let r = model::simulate(&s, 0, seed, &AtomicBool::new(false)).expect("not cancelled");
+        let r = model::simulate(&valid(&s), 0, seed, &AtomicBool::new(false)).expect("not cancelled");
         check_outputs(&s, &r)?;
     }
 }
@@ -677,7 +698,8 @@ fn regression_run_ending_on_31_march_does_not_panic() {
     let mut s = Scenario::default();
     s.calendar.start = date(2026, 4, 1);
     s.calendar.days = 365;
-    let outcome = std::panic::catch_unwind(|| Simulation::new(&s, 1).finish(0));
+    let v = valid(&s);
+    let outcome = std::panic::catch_unwind(|| Simulation::new(&v, 1).finish(0));
     let r = outcome.expect(
         "a run ending on 31 March panics (event at the run's end indexes the next financial year)",
     );
@@ -698,6 +720,7 @@ fn regression_fte_in_post_is_never_negative() {
     s.calendar.start = date(2026, 4, 6);
     s.calendar.days = 20 * 7;
     s.initial.plans_in_force = 100;
+    s.initial.overdue_reviews = 0;
     s.initial.open_requests.clear();
     s.caseworkers.groups = vec![
         StaffGroup {
@@ -716,7 +739,7 @@ fn regression_fte_in_post_is_never_negative() {
         },
     ];
     s.backlog_team = s.caseworkers.groups.clone();
-    let r = Simulation::new(&s, 1).finish(0);
+    let r = Simulation::new(&valid(&s), 1).finish(0);
     let last = r.weeks - 1;
     for m in [Metric::CaseworkerFte, Metric::BacklogTeamFte] {
         let v = r.weekly_value(last, m);

@@ -2,7 +2,8 @@
 //!
 //! A [`Dist`] is what a scenario says ("gamma with mean 5 and cv 0.5"); it is
 //! checked once by [`Dist::validate`] and then sampled in the hot loop without
-//! allocation.
+//! allocation. Validation and building the sampler are one function,
+//! [`Dist::try_sampler`], so they cannot disagree.
 
 use rand::Rng;
 use rand_distr::{Distribution, Gamma, LogNormal, Triangular};
@@ -80,50 +81,66 @@ impl Dist {
     }
 
     /// Checks the parameters; the message says what is allowed.
+    ///
+    /// This is [`Dist::try_sampler`] without keeping the sampler: the loader
+    /// and the sampler go through the same function, so whatever validates
+    /// can be sampled, and every draw is finite and non-negative.
     pub fn validate(&self) -> Result<(), String> {
-        let finite_nonneg = |name: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 {
-                Ok(())
-            } else {
-                Err(format!("{name} must be a finite number >= 0 (got {v})"))
-            }
-        };
-        let positive = |name: &str, v: f64| {
-            if v.is_finite() && v > 0.0 {
-                Ok(())
-            } else {
-                Err(format!("{name} must be a finite number > 0 (got {v})"))
-            }
-        };
+        self.try_sampler().map(drop)
+    }
+
+    /// Builds the sampler, or says which parameter is outside what sampling
+    /// needs. Every parameter must be finite and at most [`Dist::MAX_VALUE`];
+    /// parameters that must be positive (means, coefficients of variation)
+    /// must be at least [`Dist::MIN_POSITIVE`] and [`Dist::MIN_CV`], which keeps the
+    /// derived gamma shape and scale and the lognormal's parameters away
+    /// from overflow, underflow and subnormal numbers.
+    pub fn try_sampler(&self) -> Result<Sampler, String> {
         match *self {
-            Dist::Fixed(v) => finite_nonneg("value", v),
-            Dist::Exponential { mean } => positive("mean", mean),
-            Dist::Gamma { mean, cv } | Dist::LogNormal { mean, cv } => {
-                positive("mean", mean)?;
-                positive("cv", cv)?;
-                if cv > 10.0 {
-                    return Err(format!("cv must be at most 10 (got {cv})"));
-                }
-                Ok(())
+            Dist::Fixed(v) => {
+                value_in("value", v, 0.0)?;
+                Ok(Sampler::Fixed(v))
+            }
+            Dist::Exponential { mean } => {
+                value_in("mean", mean, MIN_POSITIVE)?;
+                Ok(Sampler::Exponential(mean))
+            }
+            Dist::Gamma { mean, cv } => {
+                value_in("mean", mean, MIN_POSITIVE)?;
+                cv_in(cv)?;
+                // shape k = 1/cv^2, scale = mean / k gives the wanted mean and cv.
+                let shape = 1.0 / (cv * cv);
+                Gamma::new(shape, mean / shape)
+                    .map(Sampler::Gamma)
+                    .map_err(|e| format!("gamma with mean {mean} and cv {cv}: {e}"))
+            }
+            Dist::LogNormal { mean, cv } => {
+                value_in("mean", mean, MIN_POSITIVE)?;
+                cv_in(cv)?;
+                LogNormal::from_mean_cv(mean, cv)
+                    .map(Sampler::LogNormal)
+                    .map_err(|e| format!("lognormal with mean {mean} and cv {cv}: {e}"))
             }
             Dist::Triangular { min, mode, max } => {
-                finite_nonneg("min", min)?;
-                finite_nonneg("mode", mode)?;
-                finite_nonneg("max", max)?;
+                value_in("min", min, 0.0)?;
+                value_in("mode", mode, 0.0)?;
+                value_in("max", max, 0.0)?;
                 if !(min <= mode && mode <= max && min < max) {
                     return Err(format!(
-                        "triangular needs min <= mode <= max and min < max (got {min}, {mode}, {max})"
+                        "triangular needs min <= mode <= max and min < max (got {min:?}, {mode:?}, {max:?})"
                     ));
                 }
-                Ok(())
+                Triangular::new(min, max, mode)
+                    .map(Sampler::Triangular)
+                    .map_err(|e| format!("triangular {min}, {mode}, {max}: {e}"))
             }
             Dist::Uniform { min, max } => {
-                finite_nonneg("min", min)?;
-                finite_nonneg("max", max)?;
+                value_in("min", min, 0.0)?;
+                value_in("max", max, 0.0)?;
                 if min > max {
-                    return Err(format!("uniform needs min <= max (got {min}, {max})"));
+                    return Err(format!("uniform needs min <= max (got {min:?}, {max:?})"));
                 }
-                Ok(())
+                Ok(Sampler::Uniform(min, max))
             }
         }
     }
@@ -131,26 +148,65 @@ impl Dist {
     /// Builds the sampler.
     ///
     /// # Panics
-    /// On parameters [`Dist::validate`] rejects; the scenario loader
-    /// validates every distribution before a model is built.
+    /// On parameters [`Dist::validate`] rejects. A scenario reaches the model
+    /// only as a `ValidScenario`, whose distributions have all passed
+    /// [`Dist::try_sampler`], the function this one calls, so the model's
+    /// calls cannot panic; use [`Dist::try_sampler`] for unchecked input.
     pub fn sampler(&self) -> Sampler {
-        match *self {
-            Dist::Fixed(v) => Sampler::Fixed(v),
-            Dist::Exponential { mean } => Sampler::Exponential(mean),
-            Dist::Gamma { mean, cv } => {
-                // shape k = 1/cv^2, scale = mean / k gives the wanted mean and cv.
-                let shape = 1.0 / (cv * cv);
-                Sampler::Gamma(Gamma::new(shape, mean / shape).expect("validated gamma"))
-            }
-            Dist::LogNormal { mean, cv } => {
-                Sampler::LogNormal(LogNormal::from_mean_cv(mean, cv).expect("validated lognormal"))
-            }
-            Dist::Triangular { min, mode, max } => {
-                Sampler::Triangular(Triangular::new(min, max, mode).expect("validated triangular"))
-            }
-            Dist::Uniform { min, max } => Sampler::Uniform(min, max),
+        match self.try_sampler() {
+            Ok(s) => s,
+            Err(m) => panic!("unvalidated distribution {self:?}: {m}"),
         }
     }
+}
+
+impl Dist {
+    /// Largest parameter of any distribution (hours or days; the scenario loader
+    /// allows far less). Keeps squares and sums of parameters finite.
+    pub const MAX_VALUE: f64 = MAX_VALUE;
+    /// Smallest mean of an exponential, gamma or lognormal distribution: tiny
+    /// positive means (subnormal numbers, 1e-300) are refused rather than
+    /// sampled as values indistinguishable from 0.
+    pub const MIN_POSITIVE: f64 = MIN_POSITIVE;
+    /// Smallest coefficient of variation of a gamma or lognormal distribution
+    /// (the gamma shape 1/cv^2 is then at most 1e8); for less spread, use a
+    /// fixed value.
+    pub const MIN_CV: f64 = MIN_CV;
+    /// Largest coefficient of variation of a gamma or lognormal distribution.
+    pub const MAX_CV: f64 = MAX_CV;
+}
+
+const MAX_VALUE: f64 = 1e9;
+const MIN_POSITIVE: f64 = 1e-9;
+const MIN_CV: f64 = 1e-4;
+const MAX_CV: f64 = 10.0;
+
+/// `v` finite, at least `lo` and at most [`Dist::MAX_VALUE`].
+fn value_in(name: &str, v: f64, lo: f64) -> Result<(), String> {
+    if v.is_finite() && v >= lo && v <= MAX_VALUE {
+        return Ok(());
+    }
+    if lo > 0.0 {
+        Err(format!(
+            "{name} must be a number from {lo:e} to {MAX_VALUE:e} (got {v:?})"
+        ))
+    } else {
+        Err(format!(
+            "{name} must be a finite number >= 0 and at most {MAX_VALUE:e} (got {v:?})"
+        ))
+    }
+}
+
+fn cv_in(cv: f64) -> Result<(), String> {
+    if cv > MAX_CV && cv.is_finite() {
+        return Err(format!("cv must be at most {MAX_CV} (got {cv:?})"));
+    }
+    if !(cv.is_finite() && (MIN_CV..=MAX_CV).contains(&cv)) {
+        return Err(format!(
+            "cv must be a number from {MIN_CV} to {MAX_CV} (got {cv:?}; for no spread use a fixed value)"
+        ));
+    }
+    Ok(())
 }
 
 /// A validated distribution ready to sample: no allocation, no failure.
@@ -266,5 +322,139 @@ mod tests {
         .is_err());
         assert!(Dist::Uniform { min: 5.0, max: 1.0 }.validate().is_err());
         assert!(Dist::Uniform { min: 1.0, max: 1.0 }.validate().is_ok());
+    }
+
+    /// Numbers at the edges of what floating point can hold, and ordinary
+    /// ones.
+    fn extreme() -> impl proptest::strategy::Strategy<Value = f64> {
+        use proptest::prelude::*;
+        prop_oneof![
+            3 => 0.0f64..100.0,
+            2 => proptest::sample::select(vec![
+                0.0, -0.0, 1e-320, f64::MIN_POSITIVE, 1e-300, 1e-200, 1e-160, 1e-155, 1e-10,
+                1e-9, 1e-5, 1e-4, 0.5, 1.0, 10.0, 10.000001, 1e9, 1.000001e9, 1e150, 1e155,
+                1e300, f64::MAX, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -1.0, -1e-300,
+            ]),
+            1 => any::<f64>(),
+        ]
+    }
+
+    fn any_dist() -> impl proptest::strategy::Strategy<Value = Dist> {
+        use proptest::prelude::*;
+        let x = extreme;
+        prop_oneof![
+            x().prop_map(Dist::Fixed),
+            x().prop_map(|mean| Dist::Exponential { mean }),
+            (x(), x()).prop_map(|(mean, cv)| Dist::Gamma { mean, cv }),
+            (x(), x()).prop_map(|(mean, cv)| Dist::LogNormal { mean, cv }),
+            (x(), x(), x()).prop_map(|(min, mode, max)| Dist::Triangular { min, mode, max }),
+            (x(), x()).prop_map(|(a, b)| Dist::Triangular {
+                min: a,
+                mode: a,
+                max: b
+            }),
+            (x(), x()).prop_map(|(min, max)| Dist::Uniform { min, max }),
+            x().prop_map(|v| Dist::Uniform { min: v, max: v }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, failure_persistence: None, ..Default::default() })]
+
+        /// Whatever validates samples finite, non-negative values without
+        /// panicking; whatever does not validate is refused by
+        /// `try_sampler` with a message, never a panic.
+        #[test]
+        fn every_valid_dist_samples_finite_non_negative_values(d in any_dist(), seed in 0u64..1000) {
+            match d.try_sampler() {
+                Ok(s) => {
+                    proptest::prop_assert!(d.validate().is_ok());
+                    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                    for _ in 0..200 {
+                        let v = s.sample(&mut rng);
+                        proptest::prop_assert!(v.is_finite() && v >= 0.0, "{:?} drew {}", d, v);
+                    }
+                    proptest::prop_assert!(d.mean().is_finite() && d.mean() >= 0.0);
+                }
+                Err(m) => {
+                    proptest::prop_assert!(d.validate().is_err());
+                    proptest::prop_assert!(!m.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tiny_and_huge_parameters_are_refused_not_panicked_on() {
+        let bad = [
+            Dist::Gamma {
+                mean: 1.0,
+                cv: 1e-200,
+            },
+            Dist::Gamma {
+                mean: 1e-320,
+                cv: 0.5,
+            },
+            Dist::Gamma {
+                mean: 1e300,
+                cv: 10.0,
+            },
+            Dist::LogNormal {
+                mean: 1e200,
+                cv: 0.5,
+            },
+            Dist::LogNormal {
+                mean: 1.0,
+                cv: 1e-300,
+            },
+            Dist::LogNormal {
+                mean: 5e-324,
+                cv: 1.0,
+            },
+            Dist::Exponential { mean: 1e-310 },
+            Dist::Exponential { mean: 1e300 },
+            Dist::Fixed(f64::MAX),
+            Dist::Triangular {
+                min: 1.0,
+                mode: 1.0,
+                max: 1.0,
+            },
+            Dist::Triangular {
+                min: 0.0,
+                mode: 1e300,
+                max: 1e301,
+            },
+            Dist::Uniform {
+                min: 0.0,
+                max: f64::INFINITY,
+            },
+        ];
+        for d in bad {
+            assert!(d.try_sampler().is_err(), "{d:?} should be refused");
+            assert!(std::panic::catch_unwind(|| d.validate()).is_ok());
+        }
+        let good = [
+            Dist::Gamma {
+                mean: 1e-9,
+                cv: 1e-4,
+            },
+            Dist::Gamma {
+                mean: 1e9,
+                cv: 10.0,
+            },
+            Dist::LogNormal {
+                mean: 1e9,
+                cv: 10.0,
+            },
+            Dist::Triangular {
+                min: 0.0,
+                mode: 0.0,
+                max: 1e-300,
+            },
+            Dist::Uniform { min: 1e9, max: 1e9 },
+        ];
+        for d in good {
+            assert!(d.try_sampler().is_ok(), "{d:?} should be accepted");
+        }
     }
 }

@@ -25,7 +25,7 @@ mod staff;
 
 use crate::engine::{stream, EventQueue, KeyedRng, Stream, StreamRng, Time};
 use crate::results::ReplicationResult;
-use crate::scenario::{OpenStage, Scenario};
+use crate::scenario::{OpenStage, Scenario, ValidScenario};
 use metrics::{Recorder, Stocks};
 use params::Params;
 use rand::Rng;
@@ -172,7 +172,8 @@ pub struct Simulation<'s> {
 
 impl<'s> Simulation<'s> {
     /// Sets up a replication: the starting state and the first events.
-    pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
+    pub fn new(scenario: &'s ValidScenario, seed: u64) -> Self {
+        let scenario: &'s Scenario = scenario;
         let p = Params::new(scenario);
         let expected = scenario.expected_requests() as usize;
         let plans_cap = scenario.initial.plans_in_force as usize + expected;
@@ -475,7 +476,7 @@ impl<'s> Simulation<'s> {
 /// Runs one replication of `scenario` from `seed`; `None` if `cancel` was
 /// raised before it finished (checked every few thousand events).
 pub fn simulate(
-    scenario: &Scenario,
+    scenario: &ValidScenario,
     replication: u64,
     seed: u64,
     cancel: &AtomicBool,

@@ -36,7 +36,8 @@ pub(crate) struct TeamState {
     pub workforce: Workforce,
     /// Every post of the team, whatever its group.
     pub posts: Vec<u32>,
-    /// FTE of posts in post or due to start (what the establishment counts).
+    /// FTE of permanent posts, in post or due to start (what the
+    /// establishment counts).
     pub fte_planned: f64,
     /// The pooled team's shared queue.
     pub queue: u32,
@@ -259,7 +260,9 @@ impl Simulation<'_> {
         if let Some(t) = team {
             let ts = &mut self.teams[t as usize];
             ts.posts.extend(&ids);
-            if end > start.max(0.0) && start < self.sc.end_day() {
+            // The establishment counts permanent posts (no end date), from
+            // when they are created; fixed-term posts come on top of it.
+            if end == f64::INFINITY && start < self.sc.end_day() {
                 ts.fte_planned += fte;
             }
         }
@@ -326,9 +329,6 @@ impl Simulation<'_> {
                 self.allocate_waiting();
             }
         } else {
-            if let Some(t) = g.team {
-                self.teams[t as usize].fte_planned -= g.fte;
-            }
             for &w in &g.posts {
                 self.release_caseload(w);
             }

@@ -10,9 +10,10 @@
 //! ([`check`]), collecting every problem rather than stopping at the first.
 
 mod check;
-mod spanned;
+pub(crate) mod reader;
+pub(crate) mod spanned;
 
-use super::Scenario;
+use super::ValidScenario;
 use spanned::{Loc, Node, Source, Table, Val};
 use std::collections::HashMap;
 use std::io::Read;
@@ -29,9 +30,10 @@ const MAX_EXTENDS_DEPTH: usize = 16;
 pub struct Problem {
     /// The file the offending text is in (a base file for an inherited value).
     pub file: PathBuf,
-    /// 1-based line, 0 when the problem has no place in the text.
+    /// 1-based line (at least 1: a problem with no better place is at the
+    /// start of the file, or of the table it concerns).
     pub line: usize,
-    /// 1-based column, 0 when the problem has no place in the text.
+    /// 1-based column (at least 1).
     pub column: usize,
     /// Dotted key path, for example `caseworkers.groups[0].fte`.
     pub key: String,
@@ -105,46 +107,40 @@ impl LoadError {
 }
 
 /// Loads and validates the scenario file at `path`, following `extends`.
-pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+pub fn load(path: &Path) -> Result<ValidScenario, LoadError> {
     let text = read_text(path)?;
     load_str(&text, path)
 }
 
 /// Loads and validates scenario text as if read from `path` (which names the
 /// file in messages and anchors a relative `extends`).
-pub fn load_str(text: &str, path: &Path) -> Result<Scenario, LoadError> {
+pub fn load_str(text: &str, path: &Path) -> Result<ValidScenario, LoadError> {
     let mut loader = Loader::default();
     let top = Source::new(path.to_path_buf(), strip_bom(text).to_string());
     let root = loader.load_tree(&top, 0);
-    let scenario = match root {
-        Some(root) => check::build(
-            &root,
-            &Loc::file_start(&top),
-            &default_name(path),
-            &mut loader.problems,
-        ),
-        None => None,
-    };
+    let mut warnings = Vec::new();
+    let scenario = root.map(|root| {
+        let found = check::Found {
+            problems: &mut loader.problems,
+            warnings: &mut warnings,
+        };
+        check::build(&root, &Loc::file_start(&top), &default_name(path), found)
+    });
     match scenario {
-        Some(s) if loader.problems.is_empty() => Ok(s),
+        Some(s) if loader.problems.is_empty() => {
+            sort_problems(&mut warnings, &loader.files);
+            Ok(ValidScenario::checked(s, warnings))
+        }
         _ => {
             let mut problems = loader.problems;
-            let rank = |p: &Problem| {
-                loader
-                    .files
-                    .iter()
-                    .position(|f| *f == p.file)
-                    .unwrap_or(usize::MAX)
-            };
-            problems.sort_by_key(|p| (rank(p), p.line, p.column));
-            problems.dedup();
+            sort_problems(&mut problems, &loader.files);
             if problems.is_empty() {
                 // Cannot happen (no tree means a problem was recorded), but
                 // never report failure without saying why.
                 problems.push(Problem {
                     file: path.to_path_buf(),
-                    line: 0,
-                    column: 0,
+                    line: 1,
+                    column: 1,
                     key: "(file)".into(),
                     message: "the scenario could not be read".into(),
                 });
@@ -152,6 +148,34 @@ pub fn load_str(text: &str, path: &Path) -> Result<Scenario, LoadError> {
             Err(LoadError::Invalid(problems))
         }
     }
+}
+
+/// Says which scenarios share a name, naming both files, when any do
+/// (outputs are keyed by the name). `names` pairs each name with its file.
+pub fn duplicate_names(names: &[(&str, &Path)]) -> Option<String> {
+    for (i, (a, fa)) in names.iter().enumerate() {
+        if let Some((_, fb)) = names[..i].iter().find(|(b, _)| b == a) {
+            return Some(format!(
+                "{} and {}: both scenarios are named `{a}`; give each a distinct `name` (outputs are keyed by it)",
+                spanned::path_text(fb),
+                spanned::path_text(fa)
+            ));
+        }
+    }
+    None
+}
+
+/// Orders problems by file (top file first), line and column, with the
+/// summary of problems not listed last.
+fn sort_problems(problems: &mut Vec<Problem>, files: &[PathBuf]) {
+    let rank = |p: &Problem| {
+        files
+            .iter()
+            .position(|f| *f == p.file)
+            .unwrap_or(usize::MAX)
+    };
+    problems.sort_by_key(|p| (p.key == "(more)", rank(p), p.line, p.column));
+    problems.dedup();
 }
 
 /// The name a scenario takes when its top file sets none: the file stem.
@@ -235,13 +259,6 @@ fn read_file(path: &Path) -> Result<String, ReadFail> {
     }
 }
 
-/// Keys allowed in each table of a scenario file (`x[]` names the items of
-/// the array of tables `x`).
-#[cfg(test)]
-pub(crate) fn schema() -> &'static [(&'static str, &'static [&'static str])] {
-    check::SCHEMA
-}
-
 /// The identity of a file for cycle detection: its canonical path when it
 /// exists, else its absolute path.
 fn identity(path: &Path) -> PathBuf {
@@ -273,15 +290,11 @@ impl Loader {
                     start,
                     end: start,
                 };
-                let mut p = Problem::at(
+                let p = Problem::at(
                     &loc,
                     "(syntax)",
                     format!("invalid TOML: {}", one_line(e.message())),
                 );
-                if e.span().is_none() {
-                    p.line = 0;
-                    p.column = 0;
-                }
                 self.problems.push(p);
                 return None;
             }
@@ -356,18 +369,28 @@ impl Loader {
             ));
             return None;
         }
-        let text = match read_file(&base_path) {
-            Ok(t) => t,
+        let text = self.read_base(node, &base_path)?;
+        self.chain.push((id, base_path.clone()));
+        let base_src = Source::new(base_path, text);
+        let tree = self.load_tree(&base_src, depth + 1);
+        self.chain.pop();
+        tree
+    }
+
+    /// The text of a base file, or `None` with the problem recorded.
+    fn read_base(&mut self, node: &Node, base_path: &Path) -> Option<String> {
+        match read_file(base_path) {
+            Ok(t) => Some(t),
             Err(ReadFail::Read(m)) => {
                 self.problems.push(Problem::at(
                     &node.loc,
                     "extends",
                     format!(
                         "cannot read base scenario `{}`: {m} (allowed: a readable TOML file, path relative to this file's folder)",
-                        spanned::path_text(&base_path)
+                        spanned::path_text(base_path)
                     ),
                 ));
-                return None;
+                None
             }
             Err(ReadFail::NotUtf8 { line, column }) => {
                 self.problems.push(Problem::at(
@@ -375,24 +398,19 @@ impl Loader {
                     "extends",
                     format!(
                         "base scenario `{}` is not valid UTF-8 text",
-                        spanned::path_text(&base_path)
+                        spanned::path_text(base_path)
                     ),
                 ));
                 self.problems.push(Problem {
-                    file: base_path.clone(),
+                    file: base_path.to_path_buf(),
                     line,
                     column,
                     key: "(file)".into(),
                     message: "not valid UTF-8 text (first bad byte here); save it as UTF-8".into(),
                 });
-                return None;
+                None
             }
-        };
-        self.chain.push((id, base_path.clone()));
-        let base_src = Source::new(base_path, text);
-        let tree = self.load_tree(&base_src, depth + 1);
-        self.chain.pop();
-        tree
+        }
     }
 }
 
@@ -467,3 +485,6 @@ fn merge_at(path: &str, mut base: Table, child: Table) -> Table {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod registry_tests;

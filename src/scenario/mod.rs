@@ -1,27 +1,34 @@
 //! Scenarios: what a council looks like and what staffing it tries.
 //!
-//! A scenario file is read and checked by [`load`] into a [`Scenario`], which
-//! the model trusts without further checks. [`Scenario::default`] is the
-//! built-in medium English county of MODEL.md section 7; every field's
-//! default below comes from there, marked \[S\] sourced, \[D\] derived or
-//! \[E\] estimated, as in MODEL.md.
+//! A scenario file is read and checked by [`load`] into a [`ValidScenario`],
+//! the only form the model accepts; a [`Scenario`] built in code becomes one
+//! through [`Scenario::validate`], which runs the same checks.
+//! [`Scenario::default`] is the built-in medium English county of MODEL.md
+//! section 7; every field's default below comes from there, marked \[S\]
+//! sourced, \[D\] derived or \[E\] estimated, as in MODEL.md. Every key of
+//! a scenario file is described once, in the parameter registry
+//! (`registry/mod.rs`, which says how to add one); the loader, the template
+//! and `docs/parameters.md` are made from it.
 
 mod load;
+mod registry;
 mod teams;
 mod template;
 
-pub use load::{load, load_str, LoadError, Problem};
+pub use load::{duplicate_names, load, load_str, LoadError, Problem};
 pub use teams::{
     default_complexity, ComplexityClass, Establishment, Holds, LeaversCases, TaskKind, Team,
     WithinRank, WorkOrder, Workforce,
 };
-pub use template::TEMPLATE;
+pub use template::{parameters_reference, TEMPLATE};
 
 use crate::calendar::Calendar;
 use crate::engine::Dist;
 use chrono::{NaiveDate, Weekday};
 
-/// A validated scenario.
+/// A scenario: what a council looks like and what staffing it tries. Its
+/// fields are public so that one can be built in code; the model takes it
+/// only as a [`ValidScenario`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// Short name used in every output (the file stem unless `name` is set).
@@ -331,12 +338,74 @@ fn lognormal_days(mean: f64, cv: f64) -> Option<Dist> {
     Some(Dist::LogNormal { mean, cv })
 }
 
+fn default_work() -> Work {
+    Work {
+        decision: hours(2.5),
+        assessment: hours(3.3),
+        no_plan: hours(3.7),
+        drafting: hours(5.0),
+        finalisation: hours(3.0),
+        review_decision: hours(1.6),
+        review_amendment: hours(2.6),
+        contact_hours_per_case_per_year: 0.55,
+    }
+}
+
+fn default_delays() -> Delays {
+    Delays {
+        decision_evidence: lognormal_days(21.0, 0.5),
+        health_advice: lognormal_days(40.0, 0.5),
+        social_care_advice: lognormal_days(40.0, 0.5),
+        school_advice: lognormal_days(31.0, 0.5),
+        family_comments: days(15.0),
+        school_consultation: lognormal_days(25.0, 0.8),
+        amendment_representations: days(15.0),
+    }
+}
+
+fn default_initial() -> Initial {
+    Initial {
+        plans_in_force: 8200,
+        overdue_reviews: 1500,
+        overdue_age_days: Dist::Uniform {
+            min: 0.0,
+            max: 365.0,
+        },
+        open_requests: vec![
+            OpenRequests {
+                stage: OpenStage::AwaitingDecision,
+                count: 240,
+                age_days: Dist::Uniform {
+                    min: 0.0,
+                    max: 42.0,
+                },
+            },
+            OpenRequests {
+                stage: OpenStage::Assessment,
+                count: 210,
+                age_days: Dist::Uniform {
+                    min: 42.0,
+                    max: 98.0,
+                },
+            },
+            OpenRequests {
+                stage: OpenStage::Drafting,
+                count: 150,
+                age_days: Dist::Uniform {
+                    min: 90.0,
+                    max: 140.0,
+                },
+            },
+        ],
+    }
+}
+
 impl Default for Scenario {
     fn default() -> Self {
         let start = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or(NaiveDate::MIN);
         Scenario {
             name: "medium-county".into(),
-            description: "Built-in medium English county (MODEL.md section 7)".into(),
+            description: "Built-in medium English county (docs/model.md)".into(),
             calendar: Calendar {
                 start,
                 days: 260 * 7,
@@ -357,28 +426,8 @@ impl Default for Scenario {
                 enabled: true,
                 weekday: Weekday::Thu,
             },
-            work: Work {
-                decision: hours(2.5),
-                assessment: hours(3.3),
-                no_plan: hours(3.7),
-                drafting: hours(5.0),
-                finalisation: hours(3.0),
-                review_decision: hours(1.6),
-                review_amendment: hours(2.6),
-                contact_hours_per_case_per_year: 0.55,
-            },
-            delays: Delays {
-                decision_evidence: lognormal_days(21.0, 0.5),
-                health_advice: lognormal_days(40.0, 0.5),
-                social_care_advice: lognormal_days(40.0, 0.5),
-                school_advice: lognormal_days(31.0, 0.5),
-                family_comments: days(15.0),
-                school_consultation: Some(Dist::LogNormal {
-                    mean: 25.0,
-                    cv: 0.8,
-                }),
-                amendment_representations: days(15.0),
-            },
+            work: default_work(),
+            delays: default_delays(),
             psychologists: Psychologists {
                 enabled: true,
                 fte: 20.0,
@@ -434,41 +483,55 @@ impl Default for Scenario {
             teams: Vec::new(),
             complexity: default_complexity(),
             backlog_team: Vec::new(),
-            initial: Initial {
-                plans_in_force: 8200,
-                overdue_reviews: 1500,
-                overdue_age_days: Dist::Uniform {
-                    min: 0.0,
-                    max: 365.0,
-                },
-                open_requests: vec![
-                    OpenRequests {
-                        stage: OpenStage::AwaitingDecision,
-                        count: 240,
-                        age_days: Dist::Uniform {
-                            min: 0.0,
-                            max: 42.0,
-                        },
-                    },
-                    OpenRequests {
-                        stage: OpenStage::Assessment,
-                        count: 210,
-                        age_days: Dist::Uniform {
-                            min: 42.0,
-                            max: 98.0,
-                        },
-                    },
-                    OpenRequests {
-                        stage: OpenStage::Drafting,
-                        count: 150,
-                        age_days: Dist::Uniform {
-                            min: 90.0,
-                            max: 140.0,
-                        },
-                    },
-                ],
-            },
+            initial: default_initial(),
         }
+    }
+}
+
+/// A scenario that has passed every check of the loader, so the model can
+/// run it without panicking. Made only by [`load`], [`load_str`],
+/// [`Scenario::validate`] and [`ValidScenario::built_in`]; it reads as a
+/// [`Scenario`] through `Deref`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidScenario {
+    scenario: Scenario,
+    warnings: Vec<Problem>,
+}
+
+impl ValidScenario {
+    /// A scenario the loader has checked, with its warnings.
+    pub(crate) fn checked(scenario: Scenario, warnings: Vec<Problem>) -> Self {
+        ValidScenario { scenario, warnings }
+    }
+
+    /// The built-in medium county ([`Scenario::default`], which a test
+    /// checks is valid).
+    pub fn built_in() -> Self {
+        ValidScenario::checked(Scenario::default(), Vec::new())
+    }
+
+    /// Things the checks allowed but that may be mistakes (a staff group
+    /// wholly outside the run), each with its place; `ehcsim check` and
+    /// `ehcsim run` print them.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The scenario, to change and validate again.
+    pub fn into_inner(self) -> Scenario {
+        self.scenario
+    }
+}
+
+impl std::ops::Deref for ValidScenario {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.scenario
     }
 }
 
@@ -491,6 +554,36 @@ impl Scenario {
             establishment: c.establishment.clone(),
             workforce: c.workforce.clone(),
         }]
+    }
+
+    /// Runs the loader's checks on a scenario built in code: the scenario is
+    /// written as a scenario file and loaded, so exactly the same rules
+    /// apply. Problems name the key paths, with places in that generated
+    /// text. The monthly profile comes back normalised to mean 1, as from a
+    /// file.
+    ///
+    /// ```
+    /// use ehcsim::scenario::Scenario;
+    /// let mut s = Scenario::default();
+    /// s.requests.refused_share = 1.5;
+    /// let problems = s.validate().unwrap_err();
+    /// assert_eq!(problems[0].key, "requests.refused_share");
+    /// ```
+    pub fn validate(self) -> Result<ValidScenario, Vec<Problem>> {
+        let text = registry::render::scenario_toml(&self, false);
+        let loaded = load_str(&text, std::path::Path::new("(scenario built in code)"))
+            .map_err(|e| e.problems().to_vec())?;
+        let mut s = self;
+        s.requests.monthly_profile = loaded.requests.monthly_profile;
+        // Every field is written and read back; a field missing from the
+        // registry would show here (and in `every_field_has_a_key`).
+        debug_assert_eq!(
+            loaded.scenario(),
+            &s,
+            "a field is missing from the registry"
+        );
+        let warnings = loaded.warnings().to_vec();
+        Ok(ValidScenario::checked(s, warnings))
     }
 
     /// The end of the run as a simulation day.

@@ -204,7 +204,7 @@ fn financial_year_periods_exist() {
     let fys = s.calendar.financial_years();
     assert_eq!(fys.first(), Some(&FinancialYear(2026)));
     assert_eq!(fys.last(), Some(&FinancialYear(2029)));
-    let r = ehcsim::model::Simulation::new(&s, 1).finish(0);
+    let r = ehcsim::model::Simulation::new(&super::support::valid(&s), 1).finish(0);
     for p in years(&s) {
         assert!(r
             .kpis

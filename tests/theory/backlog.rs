@@ -59,7 +59,8 @@ fn backlog_of_1600_at_100_a_month_clears_in_16_months() {
     let d = h / (H / 365.0);
     let s = backlog(Dist::Fixed(h), 2.0, 100);
     // The audit holds throughout, week by week.
-    let mut sim = Simulation::new(&s, 7);
+    let v = super::support::valid(&s);
+    let mut sim = Simulation::new(&v, 7);
     for w in 0..s.calendar.weeks() {
         sim.run_until(s.calendar.week_end_day(w));
         sim.audit().unwrap_or_else(|e| panic!("week {w}: {e}"));

@@ -6,8 +6,15 @@ use chrono::NaiveDate;
 use ehcsim::engine::Dist;
 use ehcsim::experiment::{self, RunConfig};
 use ehcsim::results::{Metric, ReplicationResult};
-use ehcsim::scenario::{Scenario, StaffGroup, WorkOrder, Workforce};
+use ehcsim::scenario::{Scenario, StaffGroup, ValidScenario, WorkOrder, Workforce};
 use std::sync::atomic::AtomicBool;
+
+/// The scenario after the loader's checks (the model takes no other).
+pub fn valid(s: &Scenario) -> ValidScenario {
+    s.clone()
+        .validate()
+        .unwrap_or_else(|p| panic!("invalid test scenario: {p:#?}"))
+}
 
 // ---------------------------------------------------------------------------
 // Queueing theory
@@ -338,6 +345,8 @@ pub fn run_batched(
     seed: u64,
     mut take: impl FnMut(usize, &ReplicationResult),
 ) {
+    let scenarios: Vec<ValidScenario> = scenarios.iter().map(valid).collect();
+    let scenarios = &scenarios[..];
     let mut done = 0;
     let mut b = 0;
     while done < reps {

@@ -26,7 +26,7 @@ fn toml_files(dir: &Path) -> Vec<PathBuf> {
 
 fn load_ok(path: &Path) -> Scenario {
     match load(path) {
-        Ok(s) => s,
+        Ok(s) => s.into_inner(),
         Err(e) => panic!("{} should load:\n{e}", path.display()),
     }
 }
@@ -324,7 +324,7 @@ fn problem_messages_are_specific() {
     assert!(m.contains("not a date"), "{m}");
     let m = one("[calendar]\nstart = 2026-04-01T09:00:00\n");
     assert!(m.contains("without a time"), "{m}");
-    let m = one("[caseworkers]\ncap = 2000\n");
+    let m = one("[caseworkers]\ncap = 3000\n");
     assert!(m.contains("leaving no time"), "{m}");
     let m = one("[panel]\nweekday = \"Funday\"\n");
     assert!(m.contains("\"monday\""), "{m}");
@@ -522,11 +522,14 @@ fn empty_file_is_the_default_county_named_after_the_file() {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
     };
+    // The file's own name, and an empty description: never the built-in
+    // county's description under another name.
     let want = Scenario {
         name: "quiet-county".into(),
+        description: String::new(),
         ..Scenario::default()
     };
-    assert_eq!(s, want);
+    assert_eq!(*s, want);
 }
 
 #[test]
@@ -729,15 +732,17 @@ mod fuzz {
     use super::*;
     use proptest::prelude::*;
 
-    const SEEDS: &[&str] = &[
-        TEMPLATE,
-        include_str!("../../../scenarios/medium-county.toml"),
-        include_str!("../../../scenarios/backlog-recovery-2022.toml"),
-        include_str!("../../../scenarios/investment-2019.toml"),
-        include_str!("../../../scenarios/investment-2019-baseline.toml"),
-        include_str!("../../../scenarios/small-example.toml"),
-        include_str!("../../../scenarios/mm1-queue.toml"),
-    ];
+    static SEEDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        vec![
+            TEMPLATE.as_str(),
+            include_str!("../../../scenarios/medium-county.toml"),
+            include_str!("../../../scenarios/backlog-recovery-2022.toml"),
+            include_str!("../../../scenarios/investment-2019.toml"),
+            include_str!("../../../scenarios/investment-2019-baseline.toml"),
+            include_str!("../../../scenarios/small-example.toml"),
+            include_str!("../../../scenarios/mm1-queue.toml"),
+        ]
+    });
 
     const TOKENS: &[&str] = &[
         "=",
@@ -810,6 +815,7 @@ mod fuzz {
                 assert!(!ps.is_empty());
                 for p in ps {
                     assert!(!p.key.is_empty() && !p.message.is_empty(), "{p:?}");
+                    assert!(p.line >= 1 && p.column >= 1, "{p:?}");
                     assert!(!p.message.contains('\n') && !p.key.contains('\n'), "{p:?}");
                 }
                 // One line per problem, after the heading.
@@ -888,9 +894,14 @@ mod fuzz {
 
     /// Line edits: (operation, line, replacement value, key).
     fn line_edits() -> impl Strategy<Value = Vec<(u8, usize, String, &'static str)>> {
-        let keys: Vec<&'static str> = crate::scenario::load::schema()
+        let params = crate::scenario::registry::scenario_params();
+        let fields = params
             .iter()
-            .flat_map(|(_, k)| k.iter().copied())
+            .flat_map(|p| p.slot.fields().into_iter().map(|f| f.key));
+        let keys: Vec<&'static str> = params
+            .iter()
+            .map(|p| p.leaf())
+            .chain(fields)
             .chain([
                 "refused_shre",
                 "fte ",
