@@ -48,7 +48,6 @@ pub(crate) struct TeamState {
 pub(crate) struct Group {
     /// The team, or `None` for the backlog team.
     pub team: Option<u32>,
-    pub fte: f64,
     pub posts: Vec<u32>,
     pub in_post: bool,
 }
@@ -268,7 +267,6 @@ impl Simulation<'_> {
         }
         self.groups.push(Group {
             team,
-            fte,
             posts: ids,
             in_post: false,
         });

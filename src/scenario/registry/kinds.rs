@@ -777,7 +777,7 @@ impl Kind for Order {
             }
             out.push(this);
         }
-        ok.then(|| WorkOrder {
+        ok.then_some(WorkOrder {
             ranks: out,
             within: cur.within,
         })
