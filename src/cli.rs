@@ -240,7 +240,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let written =
         output::write_all(&args.out, &results, &input).map_err(|e| Failure::Other(e.into()))?;
-    print_out(&output::summary_table(&results, &scenarios))?;
+    print_out(&output::summary_table(&results))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     print_out(&format!("\nwrote {}\n", names.join(", ")))
 }

@@ -4,11 +4,12 @@
 
 use crate::engine::replication_seed;
 use crate::model;
-use crate::results::ScenarioResults;
+pub use crate::results::RunResults;
+use crate::results::{ScenarioInfo, ScenarioResults};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// How to run an experiment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,25 +22,13 @@ pub struct RunConfig {
     pub threads: Option<usize>,
 }
 
-/// Everything an experiment produced.
-#[derive(Debug, Clone)]
-pub struct RunResults {
-    /// One entry per scenario, in the order given.
-    pub scenarios: Vec<ScenarioResults>,
-    /// The master seed used.
-    pub master_seed: u64,
-    /// Replications per scenario.
-    pub replications: u64,
-    /// Wall-clock time of the simulation (not of writing outputs).
-    pub elapsed: Duration,
-    /// Engine events processed across every replication.
-    pub events: u64,
-}
-
-impl RunResults {
-    /// Simulated events per second of wall-clock time.
-    pub fn events_per_second(&self) -> f64 {
-        self.events as f64 / self.elapsed.as_secs_f64().max(1e-9)
+/// What the outputs need to know about `scenario`.
+pub fn scenario_info(scenario: &Scenario) -> ScenarioInfo {
+    ScenarioInfo {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        calendar: scenario.calendar.clone(),
+        backlog_cleared_at: scenario.backlog_cleared_at,
     }
 }
 
@@ -99,14 +88,7 @@ pub fn run(
     let mut results = Vec::with_capacity(scenarios.len());
     for scenario in scenarios {
         let reps: Vec<_> = outcomes.by_ref().take(reps as usize).collect();
-        let week_starts: Vec<_> = (0..scenario.calendar.weeks())
-            .map(|w| scenario.calendar.week_start(w))
-            .collect();
-        results.push(ScenarioResults::aggregate(
-            scenario.name.clone(),
-            &week_starts,
-            reps,
-        ));
+        results.push(ScenarioResults::aggregate(scenario_info(scenario), reps));
     }
     let events = results.iter().map(ScenarioResults::events).sum();
     Ok(RunResults {

@@ -424,7 +424,7 @@ impl<'s> Simulation<'s> {
             replication,
             seed: self.seed,
             weeks: self.sc.calendar.weeks(),
-            weekly: self.rec.weekly,
+            weekly: self.rec.weekly.iter().map(|&v| v as f32).collect(),
             kpis,
             events: self.events,
         }

@@ -7,7 +7,7 @@
 //! that differ only in `--threads` give manifests that differ only in their
 //! `command_line`.
 
-use crate::experiment::RunResults;
+use crate::results::RunResults;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use std::fs::File;

@@ -39,7 +39,7 @@ pub use summary::{write_summary, SUMMARY_FILE, SUMMARY_HEADER};
 pub use table::summary_table;
 pub use weekly::{write_weekly, WEEKLY_FILE, WEEKLY_HEADER};
 
-use crate::experiment::RunResults;
+use crate::results::RunResults;
 use crate::results::Stats;
 use atomic::{write_atomic_group, Contents};
 use std::io::{self, Write};
@@ -142,8 +142,10 @@ fn stats_cells(s: &Stats) -> [String; 4] {
 /// Hand-made results for the tests of every output format.
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::experiment::RunResults;
-    use crate::results::{Kpi, KpiValue, Period, ReplicationResult, ScenarioResults};
+    use crate::calendar::Calendar;
+    use crate::results::{
+        Kpi, KpiValue, Period, ReplicationResult, RunResults, ScenarioInfo, ScenarioResults,
+    };
     use chrono::NaiveDate;
     use std::time::Duration;
 
@@ -166,9 +168,14 @@ pub(crate) mod test_support {
         }
     }
 
-    /// A scenario with no weeks, its KPIs aggregated from `reps`.
+    /// A scenario starting on 30 March 2026, its weeks and KPIs aggregated
+    /// from `reps` (which record no weeks unless a test gives them some).
     pub fn scenario(name: &str, reps: Vec<ReplicationResult>) -> ScenarioResults {
-        ScenarioResults::aggregate(name.to_string(), &[], reps)
+        let calendar = Calendar {
+            start: date(2026, 3, 30),
+            days: 14,
+        };
+        ScenarioResults::aggregate(ScenarioInfo::new(name, calendar), reps)
     }
 
     pub fn run_of(scenarios: Vec<ScenarioResults>) -> RunResults {
