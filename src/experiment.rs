@@ -52,7 +52,7 @@ const BYTES_PER_REPLICATION: u64 = 256;
 /// `threads` worker threads will need, computed without running anything:
 /// per replication, `weeks x` [`Metric::ALL`](crate::results::Metric::ALL)
 /// weekly values (4 bytes each) and the KPI values; per running
-/// replication, [`BYTES_PER_CASE`] for each initial plan and expected
+/// replication, 512 bytes for each initial plan and expected
 /// request; plus the aggregated rows.
 pub fn memory_estimate(
     scenarios: &[Scenario],

@@ -217,8 +217,8 @@ mod tests {
 
     #[test]
     fn neighbouring_master_seeds_share_no_replication() {
-        // The defect: runs with master seeds m and m + 1 shared most
-        // replications' seeds for m >= 24,301.
+        // The defect: runs with master seeds m and m + 1 (both >= 24,301)
+        // shared a replication's seed.
         for m in [24_300u64, 24_301, 50_000, 10_000_000] {
             let a: std::collections::HashSet<u64> =
                 (0..1000).map(|r| replication_seed(m, r)).collect();
