@@ -254,9 +254,9 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         return Err(Failure::BadInput(anyhow!(
             "this run would need about {} of memory ({} for the results of {} replications x {} \
              scenario(s), {} for the replications running at once), more than the {} allowed \
-             (three quarters of physical memory, or 16 GiB where that cannot be read); use fewer replications (--reps {} or \
-             fewer would fit), a shorter horizon (calendar.horizon_weeks), or fewer scenarios \
-             per run",
+             (three quarters of physical memory, or 16 GiB where that cannot be read); use \
+             fewer replications (--reps {} or fewer would fit), a shorter horizon \
+             (calendar.horizon_weeks), or fewer scenarios per run",
             gib(need.total()),
             gib(need.results),
             args.reps,

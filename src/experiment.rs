@@ -51,7 +51,7 @@ const BYTES_PER_REPLICATION: u64 = 256;
 /// An estimate of the memory running `scenarios` with `config` on
 /// `threads` worker threads will need, computed without running anything:
 /// per replication, `weeks x` [`Metric::ALL`](crate::results::Metric::ALL)
-/// weekly values (4 bytes each) and the KPI values; per running
+/// weekly values (8 bytes each) and the KPI values; per running
 /// replication, 512 bytes for each initial plan and expected
 /// request; plus the aggregated rows.
 pub fn memory_estimate(
@@ -67,7 +67,7 @@ pub fn memory_estimate(
         let weeks = s.calendar.weeks() as u64;
         let years = s.calendar.financial_years().len() as u64;
         let kpis = years * 7 + 4;
-        let per_rep = weeks * Metric::ALL.len() as u64 * 4
+        let per_rep = weeks * Metric::ALL.len() as u64 * 8
             + kpis * std::mem::size_of::<KpiValue>() as u64
             + BYTES_PER_REPLICATION;
         let aggregated = weeks * Metric::ALL.len() as u64 * std::mem::size_of::<WeeklyRow>() as u64;

@@ -179,11 +179,9 @@ pub struct ReplicationResult {
     pub seed: u64,
     /// Number of weeks recorded.
     pub weeks: usize,
-    /// Weekly values, `weeks` rows of `Metric::ALL.len()` values each, kept
-    /// as 32-bit floats (7 significant digits, every count below 16 million
-    /// exact) to halve the memory a large run holds; read them with
-    /// [`ReplicationResult::weekly_value`].
-    pub weekly: Vec<f32>,
+    /// Weekly values, `weeks` rows of `Metric::ALL.len()` values each; read
+    /// them with [`ReplicationResult::weekly_value`].
+    pub weekly: Vec<f64>,
     /// KPI values, in a fixed order.
     pub kpis: Vec<KpiValue>,
     /// Events the engine processed.
@@ -194,7 +192,7 @@ impl ReplicationResult {
     /// The value of `metric` in week `week`.
     pub fn weekly_value(&self, week: usize, metric: Metric) -> f64 {
         let m = Metric::ALL.iter().position(|&x| x == metric).unwrap_or(0);
-        f64::from(self.weekly[week * Metric::ALL.len() + m])
+        self.weekly[week * Metric::ALL.len() + m]
     }
 
     /// The value of `kpi` for `period`, if recorded and defined.
@@ -379,7 +377,7 @@ impl ScenarioResults {
                 column.extend(
                     replications
                         .iter()
-                        .map(|r| Some(f64::from(r.weekly[week * n_metrics + m]))),
+                        .map(|r| Some(r.weekly[week * n_metrics + m])),
                 );
                 weekly.push(WeeklyRow {
                     week,

@@ -262,7 +262,7 @@ fn memory_estimate_grows_with_replications_and_weeks() {
     assert!(small.total() < 100 << 20, "{small:?}");
     let big = experiment::memory_estimate(&[s.clone(), s], &cfg(100_000), 2);
     assert!(big.results > 2 * 1000 * small.results / 2, "{big:?}");
-    // At least the weekly values themselves: 4 bytes each.
-    assert!(big.results >= 2 * 100_000 * 261 * Metric::ALL.len() as u64 * 4);
+    // At least the weekly values themselves: 8 bytes each.
+    assert!(big.results >= 2 * 100_000 * 261 * Metric::ALL.len() as u64 * 8);
     assert!(experiment::memory_limit() >= 1 << 30);
 }

@@ -441,7 +441,7 @@ impl<'s> Simulation<'s> {
             replication,
             seed: self.seed,
             weeks: self.sc.calendar.weeks(),
-            weekly: self.rec.weekly.iter().map(|&v| v as f32).collect(),
+            weekly: self.rec.weekly,
             kpis,
             events: self.events,
         }

@@ -106,7 +106,7 @@ mod tests {
             replication: r,
             seed: r,
             weeks: 2,
-            weekly: (0..2 * n).map(|i| (i as f32) + r as f32).collect(),
+            weekly: (0..2 * n).map(|i| (i as f64) + r as f64).collect(),
             kpis: vec![],
             events: 0,
         };
