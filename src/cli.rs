@@ -1,4 +1,4 @@
-//! The command line: argument definitions and the three commands. This is
+//! The command line: argument definitions and the four commands. This is
 //! the edge of the program: it reads files, prints, and maps failures to
 //! exit codes; the library below it does neither.
 
@@ -6,7 +6,7 @@ use anyhow::{anyhow, Context};
 use clap::{Parser, Subcommand};
 use ehcsim::experiment::{self, RunConfig, RunError};
 use ehcsim::output::{self, ManifestInput, ScenarioSource};
-use ehcsim::scenario::{self, Scenario, ValidScenario};
+use ehcsim::scenario::{self, ValidScenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,12 +34,19 @@ enum Command {
     },
     /// Write a commented scenario template listing every parameter.
     Init {
-        /// Where to write it.
+        /// Where to write it (`-` for standard output).
         #[arg(default_value = "scenario.toml")]
         path: PathBuf,
-        /// Overwrite the file if it exists.
+        /// Overwrite the file (or symbolic link) if it exists.
         #[arg(long)]
         force: bool,
+    },
+    /// Check that an output folder holds a complete set of files: every
+    /// file the manifest lists, with the size and SHA-256 it records.
+    Verify {
+        /// The output folder.
+        #[arg(default_value = "ehcsim-out")]
+        dir: PathBuf,
     },
 }
 
@@ -92,15 +99,19 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run(args),
         Command::Check { files } => check(&files),
         Command::Init { path, force } => init(&path, force),
+        Command::Verify { dir } => verify(&dir),
     }
 }
 
 /// Prints to stdout, treating a closed pipe (output piped into `head`) as
-/// the reader having seen enough rather than as an error.
+/// the reader having seen enough rather than as an error; any other failure
+/// says it was standard output that could not be written.
 fn print_out(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Other(e.into())),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Other(
+            anyhow::Error::new(e).context("could not write to standard output"),
+        )),
         _ => Ok(()),
     }
 }
@@ -161,11 +172,33 @@ fn check(files: &[PathBuf]) -> Result<(), Failure> {
 }
 
 fn init(path: &Path, force: bool) -> Result<(), Failure> {
-    if path.exists() && !force {
-        return Err(Failure::BadInput(anyhow!(
-            "{} already exists; choose another path or pass --force to overwrite it",
-            path.display()
-        )));
+    if path.as_os_str() == "-" {
+        return print_out(&scenario::TEMPLATE);
+    }
+    let bad = |msg: String| Err(Failure::BadInput(anyhow!(msg)));
+    // `symlink_metadata`, not `exists`: a dangling link exists too.
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if let Some(target) = output::dangling_link(path) {
+            if !force {
+                return bad(format!(
+                    "{} is a symbolic link to {}, which does not exist; pass --force to replace the link with the template",
+                    path.display(),
+                    target.display()
+                ));
+            }
+        } else if path.is_dir() {
+            return bad(format!("{} is a folder; give a file name", path.display()));
+        } else if !force {
+            let what = if meta.file_type().is_symlink() {
+                "is a symbolic link"
+            } else {
+                "already exists"
+            };
+            return bad(format!(
+                "{} {what}; choose another path or pass --force to overwrite it",
+                path.display()
+            ));
+        }
     }
     output::write_atomic(path, |w| w.write_all(scenario::TEMPLATE.as_bytes()))
         .map_err(|e| Failure::BadInput(e.into()))?;
@@ -174,6 +207,32 @@ fn init(path: &Path, force: bool) -> Result<(), Failure> {
         path.display(),
         path.display()
     ))
+}
+
+fn verify(dir: &Path) -> Result<(), Failure> {
+    match output::verify(dir) {
+        Ok(v) => {
+            let names: Vec<&str> = v.files.iter().map(|f| f.name.as_str()).collect();
+            let seed = v.manifest["master_seed"].to_string();
+            let version = v.manifest["ehcsim_version"].as_str().unwrap_or("?");
+            print_out(&format!(
+                "ok: {} is a complete set ({} and manifest.json; ehcsim {version}, master seed {seed})\n",
+                dir.display(),
+                names.join(", ")
+            ))
+        }
+        Err(e @ output::VerifyError::Unreadable { .. }) => Err(Failure::BadInput(e.into())),
+        Err(e) => Err(Failure::Other(e.into())),
+    }
+}
+
+/// A hidden switch for the tests: pause this many milliseconds after each
+/// output file is staged and after each is renamed, so that a test can
+/// interrupt writing at a known point.
+const TEST_PAUSE_VAR: &str = "EHCSIM_TEST_WRITE_PAUSE_MS";
+
+fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
@@ -187,8 +246,40 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     } else {
         load_all(&args.scenarios)?.into_iter().unzip()
     };
+    let config = RunConfig {
+        master_seed: args.seed,
+        replications: args.reps,
+        threads: args.threads.map(usize::from),
+    };
+    // A run that cannot fit in memory should be refused now, not abort with
+    // an allocation failure after minutes.
+    let threads = args
+        .threads
+        .map_or_else(rayon::current_num_threads, usize::from);
+    let need = experiment::memory_estimate(&scenarios, &config, threads);
+    let limit = experiment::memory_limit();
+    if need.total() > limit {
+        let per_rep = need.results / (args.reps * scenarios.len() as u64).max(1);
+        let fit =
+            (limit.saturating_sub(need.working) / per_rep.max(1) / scenarios.len() as u64).max(1);
+        return Err(Failure::BadInput(anyhow!(
+            "this run would need about {} of memory ({} for the results of {} replications x {} \
+             scenario(s), {} for the replications running at once), more than the {} allowed \
+             (three quarters of physical memory, or 16 GiB where that cannot be read); use \
+             fewer replications (--reps {} or fewer would fit), a shorter horizon \
+             (calendar.horizon_weeks), or fewer scenarios per run",
+            gib(need.total()),
+            gib(need.results),
+            args.reps,
+            scenarios.len(),
+            gib(need.working),
+            gib(limit),
+            fit.min(args.reps.saturating_sub(1).max(1)),
+        )));
+    }
     // A bad output folder should fail now, not after a long run.
-    output::prepare_dir(&args.out).map_err(|e| Failure::BadInput(e.into()))?;
+    output::prepare_dir(&args.out, &output::OUTPUT_FILES)
+        .map_err(|e| Failure::BadInput(e.into()))?;
 
     let cancel = Arc::new(AtomicBool::new(false));
     {
@@ -216,11 +307,6 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         }
         bar.set_position(done);
     };
-    let config = RunConfig {
-        master_seed: args.seed,
-        replications: args.reps,
-        threads: args.threads.map(usize::from),
-    };
     let results = experiment::run(&scenarios, &config, &progress, &cancel);
     bar.finish_and_clear();
     let results = match results {
@@ -232,9 +318,6 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         Err(e) => return Err(Failure::Other(e.into())),
     };
     if !args.quiet {
-        let threads = args
-            .threads
-            .map_or(rayon::current_num_threads(), usize::from);
         eprintln!(
             "simulated {:.1} million events in {:.2} s: {:.1} million events per second on {} thread(s)",
             results.events as f64 / 1e6,
@@ -249,10 +332,23 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             .collect(),
         scenarios: sources,
     };
-    let written =
-        output::write_all(&args.out, &results, &input).map_err(|e| Failure::Other(e.into()))?;
-    let plain: Vec<Scenario> = scenarios.iter().map(|s| s.scenario().clone()).collect();
-    print_out(&output::summary_table(&results, &plain))?;
+    let pause = std::env::var(TEST_PAUSE_VAR)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_millis);
+    let options = output::WriteOptions {
+        cancel: Some(&cancel),
+        pause,
+    };
+    let written = match output::write_all(&args.out, &results, &input, &options) {
+        Ok(w) => w,
+        Err(output::OutputError::Cancelled) => {
+            eprintln!("interrupted: stopped while writing the outputs, before replacing any file; earlier results are untouched");
+            return Err(Failure::Interrupted);
+        }
+        Err(e) => return Err(Failure::Other(e.into())),
+    };
+    print_out(&output::summary_table(&results))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     print_out(&format!("\nwrote {}\n", names.join(", ")))
 }

@@ -1,14 +1,16 @@
 //! The experiment runner: replications of scenarios, in parallel, gathered
 //! in index order and aggregated serially so results do not depend on the
-//! thread count.
+//! thread count; and an estimate of the memory a run needs, to refuse one
+//! that cannot fit before it starts.
 
 use crate::engine::replication_seed;
 use crate::model;
-use crate::results::ScenarioResults;
-use crate::scenario::ValidScenario;
+pub use crate::results::RunResults;
+use crate::results::{ScenarioInfo, ScenarioResults};
+use crate::scenario::{Scenario, ValidScenario};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// How to run an experiment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,25 +23,91 @@ pub struct RunConfig {
     pub threads: Option<usize>,
 }
 
-/// Everything an experiment produced.
-#[derive(Debug, Clone)]
-pub struct RunResults {
-    /// One entry per scenario, in the order given.
-    pub scenarios: Vec<ScenarioResults>,
-    /// The master seed used.
-    pub master_seed: u64,
-    /// Replications per scenario.
-    pub replications: u64,
-    /// Wall-clock time of the simulation (not of writing outputs).
-    pub elapsed: Duration,
-    /// Engine events processed across every replication.
-    pub events: u64,
+/// Memory a run is expected to need, from [`memory_estimate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryEstimate {
+    /// Bytes kept for every replication of every scenario until the outputs
+    /// are written: weekly values and KPI values.
+    pub results: u64,
+    /// Bytes of the entity tables of the replications running at once (one
+    /// per thread), from the initial plans and the expected requests.
+    pub working: u64,
 }
 
-impl RunResults {
-    /// Simulated events per second of wall-clock time.
-    pub fn events_per_second(&self) -> f64 {
-        self.events as f64 / self.elapsed.as_secs_f64().max(1e-9)
+impl MemoryEstimate {
+    /// The whole estimate in bytes.
+    pub fn total(&self) -> u64 {
+        self.results.saturating_add(self.working)
+    }
+}
+
+/// Bytes one case (a request or a plan) takes while a replication runs: its
+/// table entry, its events and work-queue entries. Measured sizes are
+/// about half this; the margin covers growth of the tables by doubling.
+const BYTES_PER_CASE: u64 = 512;
+/// Fixed cost of one replication held in memory (its record, vectors).
+const BYTES_PER_REPLICATION: u64 = 256;
+
+/// An estimate of the memory running `scenarios` with `config` on
+/// `threads` worker threads will need, computed without running anything:
+/// per replication, `weeks x` [`Metric::ALL`](crate::results::Metric::ALL)
+/// weekly values (8 bytes each) and the KPI values; per running
+/// replication, 512 bytes for each initial plan and expected
+/// request; plus the aggregated rows.
+pub fn memory_estimate(
+    scenarios: &[ValidScenario],
+    config: &RunConfig,
+    threads: usize,
+) -> MemoryEstimate {
+    use crate::results::{KpiValue, Metric, WeeklyRow};
+    let reps = config.replications.max(1);
+    let mut results: u64 = 0;
+    let mut working: u64 = 0;
+    for s in scenarios {
+        let weeks = s.calendar.weeks() as u64;
+        let years = s.calendar.financial_years().len() as u64;
+        let calendar_years = s.calendar.calendar_years().len() as u64;
+        let kpis = years * 8 + calendar_years * 5 + 4;
+        let per_rep = weeks * Metric::ALL.len() as u64 * 8
+            + kpis * std::mem::size_of::<KpiValue>() as u64
+            + BYTES_PER_REPLICATION;
+        let aggregated = weeks * Metric::ALL.len() as u64 * std::mem::size_of::<WeeklyRow>() as u64;
+        results = results
+            .saturating_add(reps.saturating_mul(per_rep))
+            .saturating_add(aggregated);
+        let cases = u64::from(s.initial.plans_in_force) + s.expected_requests().max(0.0) as u64;
+        working = working.max(cases.saturating_mul(BYTES_PER_CASE));
+    }
+    let threads = (threads.max(1) as u64).min(reps * scenarios.len().max(1) as u64);
+    MemoryEstimate {
+        results,
+        working: working.saturating_mul(threads),
+    }
+}
+
+/// The most memory a run may plan to use: three quarters of the machine's
+/// physical memory where it can be read (Linux `/proc/meminfo`), else
+/// 16 GiB.
+pub fn memory_limit() -> u64 {
+    const FALLBACK: u64 = 16 << 30;
+    physical_memory().map_or(FALLBACK, |m| m / 4 * 3)
+}
+
+/// Physical memory in bytes, where the platform tells.
+fn physical_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// What the outputs need to know about `scenario`.
+pub fn scenario_info(scenario: &Scenario) -> ScenarioInfo {
+    ScenarioInfo {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        calendar: scenario.calendar.clone(),
+        backlog_cleared_at: scenario.backlog_cleared_at,
     }
 }
 
@@ -57,8 +125,11 @@ pub enum RunError {
 /// Runs `config.replications` replications of every scenario.
 ///
 /// `progress` is called with the number of replications finished so far
-/// (across all scenarios) each time one finishes; `cancel` is polled between
-/// replications and, when raised, stops the run with [`RunError::Cancelled`].
+/// (across all scenarios) each time one finishes; `cancel` is polled while
+/// each replication's starting state is set up, every 28 simulated days and
+/// between scenarios' aggregation, and when raised stops the run with
+/// [`RunError::Cancelled`]. The run does not check its memory: callers
+/// should compare [`memory_estimate`] with [`memory_limit`] first.
 pub fn run(
     scenarios: &[ValidScenario],
     config: &RunConfig,
@@ -98,15 +169,11 @@ pub fn run(
     let mut outcomes = outcomes.into_iter().flatten();
     let mut results = Vec::with_capacity(scenarios.len());
     for scenario in scenarios {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RunError::Cancelled);
+        }
         let reps: Vec<_> = outcomes.by_ref().take(reps as usize).collect();
-        let week_starts: Vec<_> = (0..scenario.calendar.weeks())
-            .map(|w| scenario.calendar.week_start(w))
-            .collect();
-        results.push(ScenarioResults::aggregate(
-            scenario.name.clone(),
-            &week_starts,
-            reps,
-        ));
+        results.push(ScenarioResults::aggregate(scenario_info(scenario), reps));
     }
     let events = results.iter().map(ScenarioResults::events).sum();
     Ok(RunResults {

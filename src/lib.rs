@@ -15,7 +15,9 @@
 //!    parallel, each a [`model::Simulation`] driven by the domain-free
 //!    [`engine`];
 //! 3. [`results`] aggregates replications into means and percentiles;
-//! 4. [`output`] writes CSV files, a manifest and terminal tables.
+//! 4. [`output`] writes CSV files, a manifest and terminal tables from a
+//!    [`results::RunResults`] alone, and [`output::verify`] checks that a
+//!    folder holds a complete set.
 //!
 //! ```
 //! use ehcsim::{experiment, scenario::Scenario};
@@ -26,8 +28,6 @@
 //! let run = experiment::run(&[s], &cfg, &|_| {}, &Default::default()).unwrap();
 //! assert_eq!(run.scenarios[0].replications.len(), 2);
 //! ```
-
-#![warn(missing_docs)]
 
 pub mod backtest;
 pub mod calendar;

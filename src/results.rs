@@ -1,11 +1,19 @@
-//! What a run produces: per-replication records and their aggregation across
-//! replications into means and percentiles.
+//! What a run produces: per-replication records, their aggregation across
+//! replications into means and percentiles, and everything the outputs need
+//! to present them.
+//!
+//! This is the one module the outputs ([`crate::output`]) read: a
+//! [`RunResults`] carries, for each scenario, a [`ScenarioInfo`] (name,
+//! description, calendar, backlog threshold) beside its results, so the CSV
+//! files, the manifest and the terminal table depend on this module alone and
+//! never on the runner or on scenario files.
 //!
 //! Aggregation is serial and in replication order, so the floating-point sums
 //! are the same whatever the thread count that produced the replications.
 
-use crate::calendar::FinancialYear;
+use crate::calendar::{Calendar, FinancialYear};
 use chrono::NaiveDate;
+use std::time::Duration;
 
 macro_rules! metrics {
     ($( $(#[$doc:meta])* $variant:ident => $name:literal ),+ $(,)?) => {
@@ -180,7 +188,8 @@ pub struct ReplicationResult {
     pub seed: u64,
     /// Number of weeks recorded.
     pub weeks: usize,
-    /// Weekly values, `weeks` rows of `Metric::ALL.len()` values each.
+    /// Weekly values, `weeks` rows of `Metric::ALL.len()` values each; read
+    /// them with [`ReplicationResult::weekly_value`].
     pub weekly: Vec<f64>,
     /// KPI values, in a fixed order.
     pub kpis: Vec<KpiValue>,
@@ -313,11 +322,44 @@ pub struct SummaryRow {
     pub stats: Stats,
 }
 
+/// What the outputs need to know about a scenario besides its results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioInfo {
+    /// The scenario's name, the key of every output row.
+    pub name: String,
+    /// Its description (may be empty), printed under its name in the table.
+    pub description: String,
+    /// Its calendar: start date and length, hence its weeks and financial
+    /// years.
+    pub calendar: Calendar,
+    /// The level of overdue reviews at or below which the backlog counts
+    /// as cleared ([`Kpi::BacklogClearanceWeek`]).
+    pub backlog_cleared_at: u32,
+}
+
+impl ScenarioInfo {
+    /// A scenario called `name` over `calendar`, with no description and a
+    /// backlog threshold of 0.
+    pub fn new(name: impl Into<String>, calendar: Calendar) -> Self {
+        ScenarioInfo {
+            name: name.into(),
+            description: String::new(),
+            calendar,
+            backlog_cleared_at: 0,
+        }
+    }
+
+    /// The number of reporting weeks.
+    pub fn weeks(&self) -> usize {
+        self.calendar.weeks()
+    }
+}
+
 /// All replications of one scenario, with their aggregation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioResults {
-    /// The scenario's name.
-    pub scenario: String,
+    /// The scenario these are the results of.
+    pub info: ScenarioInfo,
     /// The replications, in index order.
     pub replications: Vec<ReplicationResult>,
     /// Weekly statistics, week by week, metric by metric.
@@ -327,18 +369,18 @@ pub struct ScenarioResults {
 }
 
 impl ScenarioResults {
-    /// Aggregates replications (which must all come from one scenario, so
-    /// they share weeks and KPI layout) week by week and KPI by KPI.
-    pub fn aggregate(
-        scenario: String,
-        week_starts: &[NaiveDate],
-        replications: Vec<ReplicationResult>,
-    ) -> Self {
+    /// Aggregates replications (which must all come from the scenario
+    /// `info`, so they share weeks and KPI layout) week by week and KPI by
+    /// KPI. The weeks aggregated are those the replications recorded (the
+    /// first replication's `weeks`), dated by `info`'s calendar.
+    pub fn aggregate(info: ScenarioInfo, replications: Vec<ReplicationResult>) -> Self {
         let mut scratch = Vec::with_capacity(replications.len());
         let mut column = Vec::with_capacity(replications.len());
         let n_metrics = Metric::ALL.len();
-        let mut weekly = Vec::with_capacity(week_starts.len() * n_metrics);
-        for (week, &week_start) in week_starts.iter().enumerate() {
+        let weeks = replications.first().map_or(0, |r| r.weeks);
+        let mut weekly = Vec::with_capacity(weeks * n_metrics);
+        for week in 0..weeks {
+            let week_start = info.calendar.week_start(week);
             for (m, &metric) in Metric::ALL.iter().enumerate() {
                 column.clear();
                 column.extend(
@@ -367,11 +409,16 @@ impl ScenarioResults {
             }
         }
         ScenarioResults {
-            scenario,
+            info,
             replications,
             weekly,
             summary,
         }
+    }
+
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.info.name
     }
 
     /// The summary statistics of `kpi` for `period`.
@@ -385,6 +432,28 @@ impl ScenarioResults {
     /// Total engine events across replications.
     pub fn events(&self) -> u64 {
         self.replications.iter().map(|r| r.events).sum()
+    }
+}
+
+/// Everything an experiment produced: what every output is made from.
+#[derive(Debug, Clone)]
+pub struct RunResults {
+    /// One entry per scenario, in the order given.
+    pub scenarios: Vec<ScenarioResults>,
+    /// The master seed used.
+    pub master_seed: u64,
+    /// Replications per scenario.
+    pub replications: u64,
+    /// Wall-clock time of the simulation (not of writing outputs).
+    pub elapsed: Duration,
+    /// Engine events processed across every replication.
+    pub events: u64,
+}
+
+impl RunResults {
+    /// Simulated events per second of wall-clock time.
+    pub fn events_per_second(&self) -> f64 {
+        self.events as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 }
 

@@ -216,6 +216,276 @@ fn an_unwritable_output_folder_fails_before_the_run() {
     assert!(started.elapsed().as_secs() < 30);
 }
 
+/// Runs a short scenario into `out` and returns every file's bytes.
+fn run_into(dir: &Path, out: &Path) -> Vec<(String, Vec<u8>)> {
+    let scenario = short_scenario(dir, 8);
+    let o = ehcsim()
+        .args(["run", "--quiet", "--reps", "2", "--out"])
+        .arg(out)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr_of(&o));
+    listing(out)
+}
+
+/// Every entry of a folder with its bytes, sorted by name.
+fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let bytes = fs::read(e.path()).unwrap_or_default();
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_folder_at_a_final_name_fails_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir_all(out.join("summary.csv")).unwrap();
+    let started = std::time::Instant::now();
+    let o = ehcsim()
+        .args(["run", "--reps", "10000", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    let err = stderr_of(&o);
+    assert!(
+        err.contains("summary.csv") && err.contains("is a folder"),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 30);
+    assert_eq!(listing(&out).len(), 1, "something was written");
+}
+
+#[cfg(unix)]
+#[test]
+fn dangling_links_are_reported_as_such() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    // At a final name inside the output folder.
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    symlink(dir.path().join("gone.csv"), out.join("weekly.csv")).unwrap();
+    let o = ehcsim()
+        .args(["run", "--reps", "10000", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    let err = stderr_of(&o);
+    assert!(
+        err.contains("weekly.csv is a symbolic link to") && err.contains("does not exist"),
+        "{err}"
+    );
+    // The output folder itself: was `File exists (os error 17)`.
+    let link = dir.path().join("results");
+    symlink(dir.path().join("nowhere"), &link).unwrap();
+    let o = ehcsim()
+        .args(["run", "--reps", "10000", "--out"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    let err = stderr_of(&o);
+    assert!(
+        err.contains("symbolic link") && err.contains("nowhere"),
+        "{err}"
+    );
+    assert!(!err.contains("os error 17"), "{err}");
+}
+
+/// Makes a folder unwritable even for root (immutable with `chattr +i`
+/// where the file system allows, else read-only permissions) and undoes it
+/// when dropped.
+#[cfg(unix)]
+struct ReadOnly(PathBuf, bool);
+
+#[cfg(unix)]
+impl ReadOnly {
+    fn new(dir: &Path) -> Option<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !immutable {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
+        }
+        let guard = ReadOnly(dir.to_path_buf(), immutable);
+        // Root ignores permissions: then the test cannot be made.
+        if fs::write(dir.join("probe"), "x").is_ok() {
+            let _ = fs::remove_file(dir.join("probe"));
+            return None;
+        }
+        Some(guard)
+    }
+}
+
+#[cfg(unix)]
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.1 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(&self.0)
+                .status();
+        }
+        let _ = fs::set_permissions(&self.0, fs::Permissions::from_mode(0o755));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_folder_fails_before_the_run_and_keeps_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let before = run_into(dir.path(), &out);
+    let Some(_guard) = ReadOnly::new(&out) else {
+        eprintln!("skipped: cannot make a folder read-only here");
+        return;
+    };
+    let o = ehcsim()
+        .args(["run", "--reps", "10000", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    assert!(stderr_of(&o).contains("not writable"), "{}", stderr_of(&o));
+    assert_eq!(listing(&out), before);
+}
+
+#[test]
+fn an_absurd_run_is_refused_for_memory_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.toml");
+    fs::write(&long, "name = \"long\"\n[calendar]\nhorizon_weeks = 2600\n").unwrap();
+    let started = std::time::Instant::now();
+    let o = ehcsim()
+        .args(["run", "--reps", "100000", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(&long)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+    let err = stderr_of(&o);
+    for words in [
+        "GiB of memory",
+        "fewer replications",
+        "--reps",
+        "horizon",
+        "fewer scenarios",
+    ] {
+        assert!(err.contains(words), "{words}: {err}");
+    }
+    assert!(started.elapsed().as_secs() < 30);
+    assert!(!dir.path().join("out").exists(), "output folder created");
+}
+
+#[test]
+fn verify_accepts_a_run_and_rejects_a_changed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_into(dir.path(), &out);
+    let o = ehcsim().arg("verify").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr_of(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("complete set"));
+    let mut f = fs::OpenOptions::new()
+        .append(true)
+        .open(out.join("replications.csv"))
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"x\n").unwrap();
+    let o = ehcsim().arg("verify").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr_of(&o).contains("replications.csv"),
+        "{}",
+        stderr_of(&o)
+    );
+    let o = ehcsim()
+        .arg("verify")
+        .arg(dir.path().join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr_of(&o));
+}
+
+#[cfg(unix)]
+#[test]
+fn init_refuses_a_dangling_link_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("mine.toml");
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.toml"), &link).unwrap();
+    let o = ehcsim().arg("init").arg(&link).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr_of(&o).contains("symbolic link"), "{}", stderr_of(&o));
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    ehcsim()
+        .arg("init")
+        .arg("--force")
+        .arg(&link)
+        .assert()
+        .success();
+    ehcsim().arg("check").arg(&link).assert().success();
+}
+
+#[cfg(unix)]
+#[test]
+fn failed_writes_to_standard_output_say_so_and_closed_pipes_are_quiet() {
+    use std::process::{Command as Std, Stdio};
+    let bin = assert_cmd::cargo::cargo_bin("ehcsim");
+    // The reader stops after one byte: no panic, no message, exit 0.
+    let o = Std::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' init - | head -c1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+            bin.display()
+        ))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr_of(&o));
+    assert!(stderr_of(&o).is_empty(), "{}", stderr_of(&o));
+    // The reader is gone before anything is written: a broken pipe.
+    let mut child = Std::new(&bin)
+        .args(["init", "-"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr_of(&o));
+    assert!(!stderr_of(&o).contains("panicked"), "{}", stderr_of(&o));
+    // A full device: the message names standard output.
+    if Path::new("/dev/full").exists() {
+        let o = Std::new(&bin)
+            .args(["init", "-"])
+            .stdout(fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr_of(&o);
+        assert!(err.contains("could not write to standard output"), "{err}");
+    }
+    // `init -` writes the template itself.
+    let o = Std::new(&bin).args(["init", "-"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("[initial]"));
+}
+
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
     ehcsim().arg("frobnicate").assert().code(2);
@@ -303,6 +573,151 @@ mod interrupted {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names.len(), before.len(), "stray files: {names:?}");
+    }
+
+    /// Starts a run into `out` that pauses `pause_ms` after each output file
+    /// is staged and after each is renamed (the hidden test switch).
+    fn paused_run(dir: &Path, out: &Path, pause_ms: u64) -> std::process::Child {
+        let scenario = short_scenario(dir, 8);
+        Std::new(assert_cmd::cargo::cargo_bin("ehcsim"))
+            .args(["run", "--quiet", "--reps", "2", "--seed", "9", "--out"])
+            .arg(out)
+            .arg(scenario)
+            .env("EHCSIM_TEST_WRITE_PAUSE_MS", pause_ms.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Waits until `ready` holds for the folder's listing.
+    fn wait_for(out: &Path, ready: impl Fn(&[String]) -> bool) {
+        let started = Instant::now();
+        loop {
+            let names: Vec<String> = fs::read_dir(out)
+                .map(|d| {
+                    d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if ready(&names) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "never ready: {names:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(signal: &str, child: &std::process::Child) {
+        let status = Std::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn verify(out: &Path) -> std::process::Output {
+        ehcsim().arg("verify").arg(out).output().unwrap()
+    }
+
+    /// Keeps the entries that are not temporary files.
+    fn final_files(list: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+        list.into_iter()
+            .filter(|(n, _)| !n.ends_with(".tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn ctrl_c_while_files_are_written_exits_130_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let before = run_into(dir.path(), &out);
+        let child = paused_run(dir.path(), &out, 2000);
+        // weekly.csv is staged (a short file) and the run is pausing.
+        wait_for(&out, |n| n.iter().any(|f| f.starts_with(".weekly.csv.")));
+        std::thread::sleep(Duration::from_millis(300));
+        send("-INT", &child);
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(130), "{}", stderr_of(&o));
+        assert!(stderr_of(&o).contains("interrupted"), "{}", stderr_of(&o));
+        assert_eq!(
+            listing(&out),
+            before,
+            "files changed or temporary files left"
+        );
+        assert_eq!(verify(&out).status.code(), Some(0));
+    }
+
+    #[test]
+    fn a_kill_between_staged_files_leaves_the_earlier_set_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let before = run_into(dir.path(), &out);
+        let mut child = paused_run(dir.path(), &out, 2000);
+        wait_for(&out, |n| n.iter().any(|f| f.starts_with(".weekly.csv.")));
+        std::thread::sleep(Duration::from_millis(300));
+        send("-KILL", &child);
+        child.wait().unwrap();
+        // A temporary file may be left behind; the set is the earlier one.
+        assert_eq!(final_files(listing(&out)), before);
+        let v = verify(&out);
+        assert_eq!(v.status.code(), Some(0), "{}", stderr_of(&v));
+    }
+
+    #[test]
+    fn a_kill_while_files_are_replaced_is_detected_by_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        run_into(dir.path(), &out);
+        let mut child = paused_run(dir.path(), &out, 1500);
+        // The commit has begun: the old manifest is gone.
+        wait_for(&out, |n| !n.iter().any(|f| f == "manifest.json"));
+        send("-KILL", &child);
+        child.wait().unwrap();
+        let v = verify(&out);
+        assert_eq!(v.status.code(), Some(1), "torn set accepted");
+        assert!(
+            stderr_of(&v).contains("no manifest.json"),
+            "{}",
+            stderr_of(&v)
+        );
+        // The next run completes the folder again.
+        run_into(dir.path(), &out);
+        assert_eq!(verify(&out).status.code(), Some(0));
+    }
+
+    #[test]
+    fn ctrl_c_while_a_large_starting_state_is_set_up_stops_promptly() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let before = run_into(dir.path(), &out);
+        let big = dir.path().join("big.toml");
+        fs::write(
+            &big,
+            "name = \"big\"\n[calendar]\nhorizon_weeks = 4\n[initial]\nplans_in_force = 2000000\n",
+        )
+        .unwrap();
+        let child = Std::new(assert_cmd::cargo::cargo_bin("ehcsim"))
+            .args(["run", "--quiet", "--reps", "1000", "--out"])
+            .arg(&out)
+            .arg(&big)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1000));
+        send("-INT", &child);
+        let started = Instant::now();
+        let o = child.wait_with_output().unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "did not stop promptly"
+        );
+        assert_eq!(o.status.code(), Some(130), "{}", stderr_of(&o));
+        assert_eq!(listing(&out), before);
     }
 
     #[test]

@@ -249,3 +249,39 @@ fn advice_for_requests_already_in_assessment_arrives_within_six_weeks() {
         assert!(rep.weekly_value(0, Metric::RequestsInAssessment) > 200.0);
     }
 }
+
+#[test]
+fn set_up_of_a_large_starting_state_can_be_cancelled() {
+    let mut s = short(4);
+    s.initial.plans_in_force = 200_000;
+    let s = valid(&s);
+    assert!(Simulation::new_cancellable(&s, 1, &AtomicBool::new(true)).is_none());
+    assert!(ehcsim::model::simulate(&s, 0, 1, &AtomicBool::new(true)).is_none());
+    let cfg = RunConfig {
+        master_seed: 1,
+        replications: 2,
+        threads: Some(1),
+    };
+    assert!(matches!(
+        experiment::run(&[s], &cfg, &|_| {}, &AtomicBool::new(true)),
+        Err(experiment::RunError::Cancelled)
+    ));
+}
+
+#[test]
+fn memory_estimate_grows_with_replications_and_weeks() {
+    let cfg = |replications| RunConfig {
+        master_seed: 1,
+        replications,
+        threads: Some(2),
+    };
+    let s = valid(&short(260));
+    let small = experiment::memory_estimate(std::slice::from_ref(&s), &cfg(100), 2);
+    // 100 replications of 5 years: well under 100 MB.
+    assert!(small.total() < 100 << 20, "{small:?}");
+    let big = experiment::memory_estimate(&[s.clone(), s], &cfg(100_000), 2);
+    assert!(big.results > 2 * 1000 * small.results / 2, "{big:?}");
+    // At least the weekly values themselves: 8 bytes each.
+    assert!(big.results >= 2 * 100_000 * 261 * Metric::ALL.len() as u64 * 8);
+    assert!(experiment::memory_limit() >= 1 << 30);
+}

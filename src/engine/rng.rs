@@ -97,8 +97,28 @@ pub fn mix64(mut z: u64) -> u64 {
 }
 
 /// The seed of one replication, as reported in `replications.csv`.
+///
+/// The pair is hashed asymmetrically: the master seed is mixed first, then
+/// the replication is folded in and the result mixed, then the master's hash
+/// is folded in again and mixed once more. For one master seed the map from
+/// replication to seed is a bijection (every step is invertible), so the
+/// replications of a run never share a seed; across master seeds, seeds
+/// collide only by chance (about one pair in 2^64). An earlier version
+/// combined the two symmetrically, so that `(m, r)` and `(r + 24301,
+/// m - 24301)` gave the same seed: neighbouring master seeds of 24,301 and
+/// above shared replications.
+///
+/// ```
+/// use ehcsim::engine::replication_seed;
+/// assert_ne!(replication_seed(30_000, 0), replication_seed(24_301, 30_000 - 24_301));
+/// assert_ne!(replication_seed(1, 2), replication_seed(2, 1));
+/// ```
 pub fn replication_seed(master_seed: u64, replication: u64) -> u64 {
-    mix64(mix64(master_seed) ^ mix64(replication.wrapping_add(0x5eed)))
+    // Distinct constants keep the master's and the replication's paths apart.
+    let m = mix64(master_seed ^ 0x243f_6a88_85a3_08d3);
+    let r = replication.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x1319_8a2e_0370_7344;
+    let once = mix64(m ^ r);
+    mix64(once.wrapping_add(m.rotate_left(32)))
 }
 
 /// A generator for one stream of one replication.
@@ -142,6 +162,67 @@ mod tests {
         }
         for b in bins {
             assert!((b as i64 - 10_000).abs() < 475, "{bins:?}");
+        }
+    }
+
+    /// Every seed of a grid of (master, replication) pairs, with the pair.
+    fn seeds(masters: impl Iterator<Item = u64> + Clone, reps: u64) -> Vec<(u64, u64, u64)> {
+        masters
+            .flat_map(|m| (0..reps).map(move |r| (replication_seed(m, r), m, r)))
+            .collect()
+    }
+
+    fn assert_distinct(mut all: Vec<(u64, u64, u64)>) {
+        all.sort_unstable();
+        // The same pair listed twice (grids may overlap) is not a collision.
+        all.dedup();
+        for w in all.windows(2) {
+            assert_ne!(
+                w[0].0, w[1].0,
+                "(master {}, replication {}) and (master {}, replication {}) share a seed",
+                w[0].1, w[0].2, w[1].1, w[1].2
+            );
+        }
+    }
+
+    #[test]
+    fn no_two_pairs_share_a_seed() {
+        // 0..2000 x 0..2000, masters around the old symmetry (24,301 and
+        // up), and masters near u64::MAX: 4.6 million pairs, no collision.
+        let mut all = seeds(0..2000, 2000);
+        all.extend(seeds(24_000..24_600, 600));
+        all.extend(seeds(u64::MAX - 999..=u64::MAX, 300));
+        all.extend(seeds((0..64).map(|b| 1u64 << b), 300));
+        assert_distinct(all);
+    }
+
+    #[test]
+    fn the_old_symmetry_is_gone() {
+        for m in [24_301u64, 24_302, 30_000, 1_000_000, u64::MAX] {
+            for r in [0u64, 1, 2, 99] {
+                let mirror_m = r.wrapping_add(0x5eed);
+                let mirror_r = m.wrapping_sub(0x5eed);
+                if (mirror_m, mirror_r) != (m, r) {
+                    assert_ne!(replication_seed(m, r), replication_seed(mirror_m, mirror_r));
+                }
+                assert_ne!(replication_seed(m, r), replication_seed(r, m));
+                assert_ne!(
+                    replication_seed(m, r),
+                    replication_seed(m.wrapping_add(1), r)
+                );
+                assert_ne!(replication_seed(m, r), replication_seed(m, r + 1));
+            }
+        }
+    }
+
+    #[test]
+    fn neighbouring_master_seeds_share_no_replication() {
+        // The defect: runs with master seeds m and m + 1 (both >= 24,301)
+        // shared a replication's seed.
+        for m in [24_300u64, 24_301, 50_000, 10_000_000] {
+            let a: std::collections::HashSet<u64> =
+                (0..1000).map(|r| replication_seed(m, r)).collect();
+            assert!((0..1000).all(|r| !a.contains(&replication_seed(m + 1, r))));
         }
     }
 

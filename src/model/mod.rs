@@ -173,6 +173,18 @@ pub struct Simulation<'s> {
 impl<'s> Simulation<'s> {
     /// Sets up a replication: the starting state and the first events.
     pub fn new(scenario: &'s ValidScenario, seed: u64) -> Self {
+        Self::new_cancellable(scenario, seed, &AtomicBool::new(false))
+            .expect("a flag nobody raises")
+    }
+
+    /// As [`Simulation::new`], but gives up with `None` if `cancel` is
+    /// raised while a large starting state is being set up (checked every
+    /// few thousand plans and requests).
+    pub fn new_cancellable(
+        scenario: &'s ValidScenario,
+        seed: u64,
+        cancel: &AtomicBool,
+    ) -> Option<Self> {
         let scenario: &'s Scenario = scenario;
         let p = Params::new(scenario);
         let expected = scenario.expected_requests() as usize;
@@ -198,7 +210,7 @@ impl<'s> Simulation<'s> {
             finished: false,
         };
         sim.set_up_staff();
-        sim.set_up_initial_state();
+        sim.set_up_initial_state(cancel)?;
         sim.queue.schedule(0.0, Event::Arrival);
         sim.queue
             .schedule(sim.sc.calendar.week_end_day(0), Event::WeekEnd { week: 0 });
@@ -206,7 +218,7 @@ impl<'s> Simulation<'s> {
             sim.queue
                 .schedule(day, Event::YearEnd { year: year as u32 });
         }
-        sim
+        Some(sim)
     }
 
     /// The current simulation day.
@@ -315,12 +327,17 @@ impl<'s> Simulation<'s> {
         KeyedRng::new(self.seed, case_key, purpose, instance)
     }
 
-    fn set_up_initial_state(&mut self) {
+    /// `None` if `cancel` was raised part way.
+    fn set_up_initial_state(&mut self, cancel: &AtomicBool) -> Option<()> {
+        const CHECK_EVERY: u32 = 4096;
         let init = &self.sc.initial;
         let mut rng = stream(self.seed, Stream::Initial);
         let overdue_age = init.overdue_age_days.sampler();
         let reviews = &self.sc.reviews;
         for i in 0..init.plans_in_force {
+            if i % CHECK_EVERY == 0 && cancel.load(Ordering::Relaxed) {
+                return None;
+            }
             let key = initial_plan_key(i);
             let mut k = self.keyed(key, purpose::PLAN, 0);
             let under5 = k.unit() < self.sc.requests.under5_share;
@@ -343,7 +360,10 @@ impl<'s> Simulation<'s> {
         }
         for group in &init.open_requests {
             let age = group.age_days.sampler();
-            for _ in 0..group.count {
+            for n in 0..group.count {
+                if n % CHECK_EVERY == 0 && cancel.load(Ordering::Relaxed) {
+                    return None;
+                }
                 let arrival = -age.sample(&mut rng);
                 let r = self.add_request(arrival);
                 match group.stage {
@@ -353,6 +373,7 @@ impl<'s> Simulation<'s> {
                 }
             }
         }
+        Some(())
     }
 
     /// Checks every conservation law and the caseload cap against a full
@@ -474,14 +495,15 @@ impl<'s> Simulation<'s> {
 }
 
 /// Runs one replication of `scenario` from `seed`; `None` if `cancel` was
-/// raised before it finished (checked every few thousand events).
+/// raised before it finished (checked while the starting state is set up
+/// and every 28 simulated days).
 pub fn simulate(
     scenario: &ValidScenario,
     replication: u64,
     seed: u64,
     cancel: &AtomicBool,
 ) -> Option<ReplicationResult> {
-    let mut sim = Simulation::new(scenario, seed);
+    let mut sim = Simulation::new_cancellable(scenario, seed, cancel)?;
     let end = scenario.end_day();
     let mut until: f64 = 0.0;
     while !sim.is_finished() {

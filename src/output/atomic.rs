@@ -6,12 +6,40 @@
 //! failure or a kill midway sees either the earlier complete file or the new
 //! complete file, never a partial one. A temporary file left by a kill keeps
 //! its dot-name and never takes a final name.
+//!
+//! A set of files cannot be renamed into place in one step, so a set is
+//! made checkable instead: [`write_all`](super::write_all) stages every file,
+//! then removes the old manifest, renames the data files and renames the new
+//! manifest (which records each file's size and SHA-256) last. See
+//! [`verify`](super::verify).
 
 use super::OutputError;
+use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
+
+/// A writer that passes bytes on while counting and hashing them.
+#[derive(Debug)]
+struct Hashing<W> {
+    inner: W,
+    bytes: u64,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
 
 /// A file being written, not yet under its final name.
 ///
@@ -21,7 +49,7 @@ use tempfile::NamedTempFile;
 #[derive(Debug)]
 pub struct AtomicFile {
     path: PathBuf,
-    temp: BufWriter<NamedTempFile>,
+    temp: Hashing<BufWriter<NamedTempFile>>,
 }
 
 impl AtomicFile {
@@ -51,7 +79,11 @@ impl AtomicFile {
             })?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            temp: BufWriter::new(temp),
+            temp: Hashing {
+                inner: BufWriter::new(temp),
+                bytes: 0,
+                hasher: Sha256::new(),
+            },
         })
     }
 
@@ -65,12 +97,22 @@ impl AtomicFile {
         &mut self.temp
     }
 
+    /// Bytes written so far.
+    pub fn bytes(&self) -> u64 {
+        self.temp.bytes
+    }
+
+    /// Lower-case hex SHA-256 of the bytes written so far.
+    pub fn sha256(&self) -> String {
+        super::manifest::hex(&self.temp.hasher.clone().finalize())
+    }
+
     /// Flushes and syncs the contents, still under the temporary name. After
     /// this only the rename in [`AtomicFile::commit`] is left.
-    fn finish(&mut self) -> Result<(), OutputError> {
+    pub(crate) fn finish(&mut self) -> Result<(), OutputError> {
         self.temp
             .flush()
-            .and_then(|()| self.temp.get_ref().as_file().sync_all())
+            .and_then(|()| self.temp.inner.get_ref().as_file().sync_all())
             .map_err(|source| OutputError::Write {
                 path: self.path.clone(),
                 source,
@@ -85,9 +127,9 @@ impl AtomicFile {
     }
 
     /// Renames a finished file into place.
-    fn persist(self) -> Result<PathBuf, OutputError> {
+    pub(crate) fn persist(self) -> Result<PathBuf, OutputError> {
         let AtomicFile { path, temp } = self;
-        let temp = temp.into_inner().map_err(|e| OutputError::Write {
+        let temp = temp.inner.into_inner().map_err(|e| OutputError::Write {
             path: path.clone(),
             source: e.into_error(),
         })?;
@@ -114,37 +156,20 @@ where
     file.commit()
 }
 
-/// A writer of one file's contents, for [`write_atomic_group`].
-pub type Contents<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + 'a>;
-
-/// Writes several files so that either all are renamed into place or, if
-/// any fails to be written, none is: every file is written, flushed and
-/// synced under a temporary name first, and only then are they renamed, in
-/// the order given. Returns the final paths in that order.
-///
-/// Only a failure of the renames themselves (which write no data) can leave
-/// some files new and some old.
-pub fn write_atomic_group(
-    files: Vec<(PathBuf, Contents<'_>)>,
-) -> Result<Vec<PathBuf>, OutputError> {
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, write) in files {
-        let mut file = AtomicFile::create(&path)?;
-        write(file.writer()).map_err(|source| OutputError::Write {
-            path: path.clone(),
-            source,
-        })?;
-        file.finish()?;
-        staged.push(file);
-    }
-    staged.into_iter().map(AtomicFile::persist).collect()
-}
-
 /// Makes sure `dir` is a folder that outputs can be written to: creates it
-/// (and its parents) if missing, then proves it writable by creating and
-/// removing a temporary file. Call it before a long run, so that a bad
-/// output folder fails in milliseconds.
-pub fn prepare_dir(dir: &Path) -> Result<(), OutputError> {
+/// (and its parents) if missing, proves it writable by creating and removing
+/// a temporary file, and checks that none of `final_names` (file names
+/// within `dir`) is a folder, a link to a folder or a dangling symbolic
+/// link, any of which would fail only when the files are renamed into place.
+/// Call it before a long run, so that a bad output folder fails in
+/// milliseconds.
+pub fn prepare_dir(dir: &Path, final_names: &[&str]) -> Result<(), OutputError> {
+    if let Some(target) = dangling_link(dir) {
+        return Err(OutputError::DanglingLink {
+            path: dir.to_path_buf(),
+            target,
+        });
+    }
     match fs::metadata(dir) {
         Ok(meta) if !meta.is_dir() => {
             return Err(OutputError::NotADirectory {
@@ -175,7 +200,64 @@ pub fn prepare_dir(dir: &Path) -> Result<(), OutputError> {
     probe.close().map_err(|source| OutputError::NotWritable {
         path: dir.to_path_buf(),
         source,
-    })
+    })?;
+    for name in final_names {
+        check_final_name(&dir.join(name))?;
+    }
+    Ok(())
+}
+
+/// Checks that a file can later be renamed over `path`: nothing there, or a
+/// file, or a link to a file (the rename replaces the link itself).
+pub fn check_final_name(path: &Path) -> Result<(), OutputError> {
+    if let Some(target) = dangling_link(path) {
+        return Err(OutputError::DanglingLink {
+            path: path.to_path_buf(),
+            target,
+        });
+    }
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(OutputError::FinalNameIsDirectory {
+            path: path.to_path_buf(),
+        }),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(OutputError::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// The target of `path` if it is a symbolic link whose target does not
+/// exist.
+pub fn dangling_link(path: &Path) -> Option<PathBuf> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    match fs::metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Some(fs::read_link(path).unwrap_or_default())
+        }
+        _ => None,
+    }
+}
+
+/// Removes the file at `path` if there is one (a missing file is fine) and
+/// syncs its folder.
+pub(crate) fn remove_if_present(path: &Path) -> Result<(), OutputError> {
+    match fs::remove_file(path) {
+        Ok(()) => {
+            sync_dir(parent_dir(path));
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(OutputError::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
 }
 
 /// The folder holding `path` (`.` for a bare file name).
@@ -238,38 +320,6 @@ mod tests {
         assert_eq!(entries(dir.path()), ["a.csv"]);
     }
 
-    #[test]
-    fn group_writes_nothing_if_any_file_fails() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.csv");
-        let b = dir.path().join("b.csv");
-        fs::write(&a, "old a\n").unwrap();
-        fs::write(&b, "old b\n").unwrap();
-        let files: Vec<(PathBuf, Contents)> = vec![
-            (a.clone(), Box::new(|w| w.write_all(b"new a\n"))),
-            (
-                b.clone(),
-                Box::new(|w| {
-                    w.write_all(b"new b, half")?;
-                    Err(io::Error::other("injected failure"))
-                }),
-            ),
-        ];
-        let err = write_atomic_group(files).unwrap_err();
-        assert!(err.to_string().contains("b.csv"), "{err}");
-        assert_eq!(fs::read_to_string(&a).unwrap(), "old a\n");
-        assert_eq!(fs::read_to_string(&b).unwrap(), "old b\n");
-        assert_eq!(entries(dir.path()), ["a.csv", "b.csv"]);
-
-        let files: Vec<(PathBuf, Contents)> = vec![
-            (a.clone(), Box::new(|w| w.write_all(b"new a\n"))),
-            (b.clone(), Box::new(|w| w.write_all(b"new b\n"))),
-        ];
-        assert_eq!(write_atomic_group(files).unwrap(), [a.clone(), b.clone()]);
-        assert_eq!(fs::read_to_string(&a).unwrap(), "new a\n");
-        assert_eq!(fs::read_to_string(&b).unwrap(), "new b\n");
-    }
-
     #[cfg(unix)]
     #[test]
     fn outputs_are_not_private_to_the_user() {
@@ -288,10 +338,10 @@ mod tests {
     fn prepare_dir_creates_missing_parents() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("x").join("y");
-        prepare_dir(&out).unwrap();
+        prepare_dir(&out, &["a.csv"]).unwrap();
         assert!(out.is_dir());
         assert!(entries(&out).is_empty(), "probe file left behind");
-        prepare_dir(&out).unwrap();
+        prepare_dir(&out, &["a.csv"]).unwrap();
     }
 
     #[test]
@@ -299,7 +349,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("results.csv");
         fs::write(&file, "x").unwrap();
-        let err = prepare_dir(&file).unwrap_err();
+        let err = prepare_dir(&file, &[]).unwrap_err();
         assert!(matches!(err, OutputError::NotADirectory { .. }));
         let msg = err.to_string();
         assert!(
@@ -307,7 +357,43 @@ mod tests {
             "{msg}"
         );
         // A folder below a file cannot be created either.
-        let err = prepare_dir(&file.join("sub")).unwrap_err();
+        let err = prepare_dir(&file.join("sub"), &[]).unwrap_err();
         assert!(err.to_string().contains("sub"), "{err}");
+    }
+
+    #[test]
+    fn prepare_dir_refuses_a_folder_at_a_final_name() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("weekly.csv")).unwrap();
+        let err = prepare_dir(dir.path(), &["summary.csv", "weekly.csv"]).unwrap_err();
+        assert!(matches!(err, OutputError::FinalNameIsDirectory { .. }));
+        assert!(err.to_string().contains("weekly.csv"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dangling_links_are_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("weekly.csv");
+        std::os::unix::fs::symlink(dir.path().join("gone"), &link).unwrap();
+        let err = prepare_dir(dir.path(), &["weekly.csv"]).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("symbolic link") && msg.contains("gone") && msg.contains("does not exist"),
+            "{msg}"
+        );
+        let out = dir.path().join("out");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &out).unwrap();
+        let msg = prepare_dir(&out, &[]).unwrap_err().to_string();
+        assert!(
+            msg.contains("nowhere") && !msg.contains("os error"),
+            "{msg}"
+        );
+        // A link to a file is fine: the rename replaces the link.
+        let real = dir.path().join("real.csv");
+        fs::write(&real, "x").unwrap();
+        let ok = dir.path().join("ok.csv");
+        std::os::unix::fs::symlink(&real, &ok).unwrap();
+        check_final_name(&ok).unwrap();
     }
 }

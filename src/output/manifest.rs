@@ -1,14 +1,16 @@
 //! `manifest.json`: the provenance of a run (program version and git
 //! revision, command line, master seed, replications, the scenario files
-//! and their SHA-256 hashes, and the CSV files written).
+//! and their SHA-256 hashes, and the size and SHA-256 of every CSV file
+//! written beside it, so that a set of files can be checked as complete:
+//! see [`verify`](super::verify)).
 //!
 //! The manifest holds nothing that varies between two runs of the same
 //! command (no dates, timings, thread counts or host names), so two runs
 //! that differ only in `--threads` give manifests that differ only in their
 //! `command_line`.
 
-use crate::experiment::RunResults;
-use serde::{Serialize, Serializer};
+use crate::results::RunResults;
+use serde::{Deserialize, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, Write};
@@ -68,7 +70,7 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
@@ -113,13 +115,25 @@ pub struct Manifest {
     pub replications: u64,
     /// Where each scenario came from.
     pub scenarios: Vec<ScenarioSource>,
-    /// The CSV files written beside the manifest (names within the folder).
-    pub files: Vec<String>,
+    /// The CSV files written beside the manifest, each with its size and
+    /// hash: the set the manifest vouches for.
+    pub files: Vec<FileRecord>,
+}
+
+/// One file of an output set, as recorded in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// The file's name within the output folder.
+    pub name: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Lower-case hex SHA-256 of its bytes.
+    pub sha256: String,
 }
 
 impl Manifest {
-    /// The manifest of `run`, with `files` the CSV names written.
-    pub fn new(input: &ManifestInput, run: &RunResults, files: &[&str]) -> Self {
+    /// The manifest of `run`, with `files` the CSV files written.
+    pub fn new(input: &ManifestInput, run: &RunResults, files: Vec<FileRecord>) -> Self {
         Manifest {
             ehcsim_version: VERSION.to_string(),
             git_revision: GIT_REVISION.to_string(),
@@ -127,7 +141,7 @@ impl Manifest {
             master_seed: run.master_seed,
             replications: run.replications,
             scenarios: input.scenarios.clone(),
-            files: files.iter().map(|f| f.to_string()).collect(),
+            files,
         }
     }
 
@@ -159,7 +173,12 @@ mod tests {
         let mut run = run_of(vec![]);
         run.master_seed = u64::MAX;
         run.replications = 200;
-        Manifest::new(&input, &run, &["weekly.csv", "summary.csv"])
+        let file = |name: &str| FileRecord {
+            name: name.into(),
+            bytes: 3,
+            sha256: "cd".repeat(32),
+        };
+        Manifest::new(&input, &run, vec![file("weekly.csv"), file("summary.csv")])
     }
 
     #[test]
@@ -197,7 +216,9 @@ mod tests {
         assert!(v["scenarios"][0]["file"].is_null());
         assert!(v["scenarios"][0]["sha256"].is_null());
         assert_eq!(v["scenarios"][1]["file"], "scenarios/county.toml");
-        assert_eq!(v["files"][1], "summary.csv");
+        assert_eq!(v["files"][1]["name"], "summary.csv");
+        assert_eq!(v["files"][1]["bytes"], 3);
+        assert_eq!(v["files"][1]["sha256"], "cd".repeat(32));
         for banned in ["time", "elapsed", "thread", "date", "host"] {
             assert!(!text.contains(banned), "manifest mentions {banned}");
         }

@@ -13,8 +13,11 @@
 //! `docs/outputs.md` defines every column.
 //!
 //! Files are written atomically ([`atomic`]): a failure or kill never leaves
-//! a partial file under a final name. Call [`prepare_dir`] before a long run
-//! so that a bad output folder fails at once, then [`write_all`] after it.
+//! a partial file under a final name, and the manifest, renamed into place
+//! last, records the size and SHA-256 of every CSV file, so [`verify`] can
+//! tell a complete set from one torn by a kill. Call [`prepare_dir`] (with
+//! [`OUTPUT_FILES`]) before a long run so that a bad output folder fails at
+//! once, then [`write_all`] after it.
 //!
 //! The CSV files depend only on the results, which depend only on the seed
 //! and the scenarios, so they are byte-identical whatever the thread count:
@@ -29,9 +32,10 @@ mod summary;
 mod table;
 mod weekly;
 
-pub use atomic::{prepare_dir, write_atomic};
+pub use atomic::{check_final_name, dangling_link, prepare_dir, write_atomic};
 pub use manifest::{
-    sha256_file, Manifest, ManifestInput, ScenarioSource, GIT_REVISION, MANIFEST_FILE, VERSION,
+    sha256_file, FileRecord, Manifest, ManifestInput, ScenarioSource, GIT_REVISION, MANIFEST_FILE,
+    VERSION,
 };
 pub use number::{format_number, format_optional};
 pub use replications::{write_replications, REPLICATIONS_FILE, REPLICATIONS_HEADER};
@@ -39,11 +43,12 @@ pub use summary::{write_summary, SUMMARY_FILE, SUMMARY_HEADER};
 pub use table::summary_table;
 pub use weekly::{write_weekly, WEEKLY_FILE, WEEKLY_HEADER};
 
-use crate::experiment::RunResults;
-use crate::results::Stats;
-use atomic::{write_atomic_group, Contents};
+use crate::results::{RunResults, Stats};
+use atomic::{remove_if_present, AtomicFile};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// Why outputs could not be written. Every variant is fatal for the output
 /// step and names the path concerned; the simulation results themselves are
@@ -56,6 +61,30 @@ pub enum OutputError {
         /// The path given as the output folder.
         path: PathBuf,
     },
+    /// The output folder, or a file name in it, is a symbolic link whose
+    /// target does not exist.
+    #[error(
+        "{} is a symbolic link to {}, which does not exist; remove the link or create its target",
+        path.display(),
+        target.display()
+    )]
+    DanglingLink {
+        /// The link.
+        path: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
+    /// A name an output file must take is a folder (or a link to one), so
+    /// the file could not be renamed into place.
+    #[error("{} is a folder, so the output file of that name cannot be written; move it away or choose another --out", path.display())]
+    FinalNameIsDirectory {
+        /// The final name.
+        path: PathBuf,
+    },
+    /// The cancel flag was raised before the new files were put in place;
+    /// every earlier file is untouched and no temporary file is left.
+    #[error("cancelled before the output files were replaced")]
+    Cancelled,
     /// The output folder could not be created (a parent is a file, or
     /// permission was refused).
     #[error("could not create output folder {}", path.display())]
@@ -91,38 +120,222 @@ pub enum OutputError {
 /// The CSV files [`write_all`] writes, in order.
 pub const CSV_FILES: [&str; 3] = [WEEKLY_FILE, SUMMARY_FILE, REPLICATIONS_FILE];
 
+/// Every file [`write_all`] writes, in order: the CSV files, then the
+/// manifest.
+pub const OUTPUT_FILES: [&str; 4] = [WEEKLY_FILE, SUMMARY_FILE, REPLICATIONS_FILE, MANIFEST_FILE];
+
+/// How [`write_all`] may be interrupted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions<'a> {
+    /// Polled after each file is staged and just before the first file is
+    /// replaced; when raised, writing stops with [`OutputError::Cancelled`]
+    /// and nothing in the folder changes. Once files start being replaced
+    /// the set is finished regardless (a few renames).
+    pub cancel: Option<&'a AtomicBool>,
+    /// A pause after each file is staged and after each rename. Zero in
+    /// normal use; tests set it to interrupt writing at a known point.
+    pub pause: Duration,
+}
+
+impl WriteOptions<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::SeqCst))
+    }
+
+    fn pause(&self) {
+        if !self.pause.is_zero() {
+            std::thread::sleep(self.pause);
+        }
+    }
+}
+
+type Contents<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + 'a>;
+
+/// Stages one file: writes it under a temporary name, flushed and synced.
+fn stage(path: PathBuf, write: Contents<'_>) -> Result<AtomicFile, OutputError> {
+    let mut file = AtomicFile::create(&path)?;
+    write(file.writer()).map_err(|source| OutputError::Write { path, source })?;
+    file.finish()?;
+    Ok(file)
+}
+
 /// Writes `weekly.csv`, `summary.csv`, `replications.csv` and
 /// `manifest.json` into `dir` (which must exist: see [`prepare_dir`]).
 ///
-/// All four are written to temporary files first and renamed into place
-/// only when every one is complete, the manifest last, so a failure while
-/// writing leaves every earlier file as it was. Returns the paths written,
+/// 1. Every CSV file is written to a temporary file in `dir`, synced, and
+///    its size and SHA-256 noted; then the manifest, which records them.
+///    A failure, or `options.cancel` raised, up to here removes the
+///    temporary files and leaves the folder exactly as it was.
+/// 2. The commit: the old `manifest.json` is removed, the CSV files are
+///    renamed over their final names, and the new manifest is renamed into
+///    place last.
+///
+/// So whenever `manifest.json` exists, the files it lists are the ones it
+/// describes, except after a kill in the middle of step 2 (a few renames),
+/// which leaves no manifest, or a failure of a rename itself: in both
+/// cases [`verify`] reports the set incomplete. Returns the paths written,
 /// in the order above.
 pub fn write_all(
     dir: &Path,
     run: &RunResults,
     input: &ManifestInput,
+    options: &WriteOptions<'_>,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let manifest = Manifest::new(input, run, &CSV_FILES);
-    let files: Vec<(PathBuf, Contents)> = vec![
+    if options.cancelled() {
+        return Err(OutputError::Cancelled);
+    }
+    let csvs: [(&str, Contents<'_>); 3] = [
         (
-            dir.join(WEEKLY_FILE),
+            WEEKLY_FILE,
             Box::new(|w: &mut dyn Write| write_weekly(w, run)),
         ),
         (
-            dir.join(SUMMARY_FILE),
+            SUMMARY_FILE,
             Box::new(|w: &mut dyn Write| write_summary(w, run)),
         ),
         (
-            dir.join(REPLICATIONS_FILE),
+            REPLICATIONS_FILE,
             Box::new(|w: &mut dyn Write| write_replications(w, run)),
         ),
-        (
-            dir.join(MANIFEST_FILE),
-            Box::new(move |w: &mut dyn Write| manifest.write(w)),
-        ),
     ];
-    write_atomic_group(files)
+    let mut staged = Vec::with_capacity(OUTPUT_FILES.len());
+    let mut records = Vec::with_capacity(CSV_FILES.len());
+    for (name, write) in csvs {
+        let file = stage(dir.join(name), write)?;
+        records.push(FileRecord {
+            name: name.to_string(),
+            bytes: file.bytes(),
+            sha256: file.sha256(),
+        });
+        staged.push(file);
+        options.pause();
+        if options.cancelled() {
+            return Err(OutputError::Cancelled);
+        }
+    }
+    let manifest = Manifest::new(input, run, records);
+    staged.push(stage(
+        dir.join(MANIFEST_FILE),
+        Box::new(move |w: &mut dyn Write| manifest.write(w)),
+    )?);
+    if options.cancelled() {
+        return Err(OutputError::Cancelled);
+    }
+    // The commit point: from here the new set is put in place whatever
+    // happens to the cancel flag.
+    remove_if_present(&dir.join(MANIFEST_FILE))?;
+    let mut written = Vec::with_capacity(staged.len());
+    for file in staged {
+        written.push(file.persist()?);
+        options.pause();
+    }
+    Ok(written)
+}
+
+/// What [`verify`] found in a complete set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The manifest, as read.
+    pub manifest: serde_json::Value,
+    /// The files checked, with their sizes and hashes.
+    pub files: Vec<FileRecord>,
+}
+
+/// Why a folder does not hold a complete set of outputs.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The folder could not be read.
+    #[error("cannot read {}", path.display())]
+    Unreadable {
+        /// The folder or file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// There is no `manifest.json`: no run has finished writing here, or
+    /// one was killed while replacing the files.
+    #[error("{} has no manifest.json: not a complete set of outputs (no run finished writing here, or one was stopped while replacing the files)", dir.display())]
+    NoManifest {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// `manifest.json` is not a manifest this program wrote.
+    #[error("{}: not a valid ehcsim manifest: {reason}", path.display())]
+    BadManifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Files differ from what the manifest records.
+    #[error("{} is not a complete set: {}", dir.display(), problems.join("; "))]
+    Mismatch {
+        /// The folder.
+        dir: PathBuf,
+        /// One line per file that is missing or differs.
+        problems: Vec<String>,
+    },
+}
+
+/// Checks that `dir` holds a complete set of outputs: a `manifest.json`
+/// listing files each of which exists with the size and SHA-256 recorded.
+pub fn verify(dir: &Path) -> Result<Verified, VerifyError> {
+    let path = dir.join(MANIFEST_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && dir.is_dir() => {
+            return Err(VerifyError::NoManifest {
+                dir: dir.to_path_buf(),
+            })
+        }
+        Err(source) => return Err(VerifyError::Unreadable { path, source }),
+    };
+    let bad = |reason: String| VerifyError::BadManifest {
+        path: path.clone(),
+        reason,
+    };
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let files: Vec<FileRecord> = manifest
+        .get("files")
+        .cloned()
+        .ok_or_else(|| bad("no `files` list".into()))
+        .and_then(|f| serde_json::from_value(f).map_err(|e| bad(format!("`files`: {e}"))))?;
+    if files.is_empty() {
+        return Err(bad("the `files` list is empty".into()));
+    }
+    let mut problems = Vec::new();
+    for f in &files {
+        if f.name.contains(['/', '\\']) || f.name.starts_with('.') {
+            return Err(bad(format!("file name {:?} is not a plain name", f.name)));
+        }
+        let p = dir.join(&f.name);
+        match std::fs::metadata(&p) {
+            Err(e) => problems.push(format!("{}: {e}", f.name)),
+            Ok(m) if m.len() != f.bytes => problems.push(format!(
+                "{}: {} bytes, manifest says {}",
+                f.name,
+                m.len(),
+                f.bytes
+            )),
+            Ok(_) => match sha256_file(&p) {
+                Err(e) => problems.push(format!("{}: {e}", f.name)),
+                Ok(h) if h != f.sha256 => {
+                    problems.push(format!("{}: SHA-256 differs from the manifest", f.name))
+                }
+                Ok(_) => {}
+            },
+        }
+    }
+    if problems.is_empty() {
+        Ok(Verified { manifest, files })
+    } else {
+        Err(VerifyError::Mismatch {
+            dir: dir.to_path_buf(),
+            problems,
+        })
+    }
 }
 
 /// A CSV writer with the house settings: comma separated, `\n` line ends,
@@ -142,8 +355,10 @@ fn stats_cells(s: &Stats) -> [String; 4] {
 /// Hand-made results for the tests of every output format.
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::experiment::RunResults;
-    use crate::results::{Kpi, KpiValue, Period, ReplicationResult, ScenarioResults};
+    use crate::calendar::Calendar;
+    use crate::results::{
+        Kpi, KpiValue, Period, ReplicationResult, RunResults, ScenarioInfo, ScenarioResults,
+    };
     use chrono::NaiveDate;
     use std::time::Duration;
 
@@ -166,9 +381,14 @@ pub(crate) mod test_support {
         }
     }
 
-    /// A scenario with no weeks, its KPIs aggregated from `reps`.
+    /// A scenario starting on 30 March 2026, its weeks and KPIs aggregated
+    /// from `reps` (which record no weeks unless a test gives them some).
     pub fn scenario(name: &str, reps: Vec<ReplicationResult>) -> ScenarioResults {
-        ScenarioResults::aggregate(name.to_string(), &[], reps)
+        let calendar = Calendar {
+            start: date(2026, 3, 30),
+            days: 14,
+        };
+        ScenarioResults::aggregate(ScenarioInfo::new(name, calendar), reps)
     }
 
     pub fn run_of(scenarios: Vec<ScenarioResults>) -> RunResults {
@@ -204,12 +424,12 @@ mod tests {
     fn write_all_writes_four_files_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        prepare_dir(&out).unwrap();
+        prepare_dir(&out, &OUTPUT_FILES).unwrap();
         let input = ManifestInput {
             command_line: vec!["ehcsim".into()],
             scenarios: vec![ScenarioSource::built_in("base")],
         };
-        let written = write_all(&out, &tiny_run(), &input).unwrap();
+        let written = write_all(&out, &tiny_run(), &input, &WriteOptions::default()).unwrap();
         let names: Vec<_> = written
             .iter()
             .map(|p| p.file_name().unwrap().to_str().unwrap())
@@ -248,10 +468,121 @@ mod tests {
         );
         let manifest: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        let names: Vec<&str> = manifest["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, CSV_FILES);
         assert_eq!(
-            manifest["files"],
-            serde_json::json!(["weekly.csv", "summary.csv", "replications.csv"])
+            manifest["files"][1]["bytes"].as_u64(),
+            Some(fs::metadata(out.join("summary.csv")).unwrap().len())
         );
+        assert_eq!(
+            manifest["files"][1]["sha256"].as_str().unwrap(),
+            sha256_file(&out.join("summary.csv")).unwrap()
+        );
+        verify(&out).unwrap();
+    }
+
+    fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn cancelled_before_the_commit_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let input = ManifestInput::default();
+        write_all(out, &tiny_run(), &input, &WriteOptions::default()).unwrap();
+        let before = files_of(out);
+        let cancel = AtomicBool::new(true);
+        let options = WriteOptions {
+            cancel: Some(&cancel),
+            pause: Duration::ZERO,
+        };
+        let mut run = tiny_run();
+        run.master_seed = 7;
+        let err = write_all(out, &run, &input, &options).unwrap_err();
+        assert!(matches!(err, OutputError::Cancelled));
+        assert_eq!(
+            files_of(out),
+            before,
+            "files changed or temporary files left"
+        );
+    }
+
+    #[test]
+    fn a_failure_while_staging_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let input = ManifestInput::default();
+        write_all(out, &tiny_run(), &input, &WriteOptions::default()).unwrap();
+        let before = files_of(out);
+        // A folder at the manifest's name makes the last step fail.
+        fs::remove_file(out.join(MANIFEST_FILE)).unwrap();
+        fs::create_dir(out.join(MANIFEST_FILE)).unwrap();
+        let mut run = tiny_run();
+        run.master_seed = 7;
+        assert!(write_all(out, &run, &input, &WriteOptions::default()).is_err());
+        for (name, bytes) in &before {
+            if name != MANIFEST_FILE {
+                assert_eq!(&fs::read(out.join(name)).unwrap(), bytes, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn verify_tells_complete_from_torn_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let err = verify(out).unwrap_err();
+        assert!(matches!(err, VerifyError::NoManifest { .. }), "{err}");
+        write_all(
+            out,
+            &tiny_run(),
+            &ManifestInput::default(),
+            &WriteOptions::default(),
+        )
+        .unwrap();
+        let ok = verify(out).unwrap();
+        assert_eq!(ok.files.len(), 3);
+        // A CSV from another run: same size, different bytes.
+        let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+        fs::write(out.join("summary.csv"), summary.replace("11", "12")).unwrap();
+        let msg = verify(out).unwrap_err().to_string();
+        assert!(msg.contains("summary.csv: SHA-256 differs"), "{msg}");
+        fs::write(out.join("summary.csv"), "short").unwrap();
+        fs::remove_file(out.join("weekly.csv")).unwrap();
+        let msg = verify(out).unwrap_err().to_string();
+        assert!(msg.contains("summary.csv: 5 bytes"), "{msg}");
+        assert!(msg.contains("weekly.csv: "), "{msg}");
+        fs::write(
+            out.join(MANIFEST_FILE),
+            "{\"files\": [{\"name\": \"../x\", \"bytes\": 1, \"sha256\": \"\"}]}",
+        )
+        .unwrap();
+        assert!(matches!(
+            verify(out).unwrap_err(),
+            VerifyError::BadManifest { .. }
+        ));
+        fs::write(out.join(MANIFEST_FILE), "not json").unwrap();
+        assert!(matches!(
+            verify(out).unwrap_err(),
+            VerifyError::BadManifest { .. }
+        ));
     }
 
     #[test]
@@ -261,12 +592,12 @@ mod tests {
         let mut run = tiny_run();
         let a = dir.path().join("a");
         let b = dir.path().join("b");
-        prepare_dir(&a).unwrap();
-        prepare_dir(&b).unwrap();
-        write_all(&a, &run, &input).unwrap();
+        prepare_dir(&a, &OUTPUT_FILES).unwrap();
+        prepare_dir(&b, &OUTPUT_FILES).unwrap();
+        write_all(&a, &run, &input, &WriteOptions::default()).unwrap();
         run.elapsed = std::time::Duration::from_secs(999);
         run.events = 123;
-        write_all(&b, &run, &input).unwrap();
+        write_all(&b, &run, &input, &WriteOptions::default()).unwrap();
         for name in [
             "weekly.csv",
             "summary.csv",
@@ -288,6 +619,7 @@ mod tests {
             &dir.path().join("nope"),
             &tiny_run(),
             &ManifestInput::default(),
+            &WriteOptions::default(),
         )
         .unwrap_err();
         assert!(matches!(err, OutputError::Write { .. }));

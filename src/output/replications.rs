@@ -2,7 +2,7 @@
 //! that reproduces it.
 
 use super::{csv_writer, format_optional};
-use crate::experiment::RunResults;
+use crate::results::RunResults;
 use std::io::{self, Write};
 
 /// The file's name in the output folder.
@@ -28,7 +28,7 @@ pub fn write_replications<W: Write>(out: W, run: &RunResults) -> io::Result<()> 
                 let period = kv.period.to_string();
                 let value = format_optional(kv.value);
                 w.write_record([
-                    scenario.scenario.as_str(),
+                    scenario.name(),
                     &replication,
                     &seed,
                     kv.kpi.name(),

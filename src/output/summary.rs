@@ -2,7 +2,7 @@
 //! the whole run, as mean and percentiles across replications.
 
 use super::{csv_writer, stats_cells};
-use crate::experiment::RunResults;
+use crate::results::RunResults;
 use std::io::{self, Write};
 
 /// The file's name in the output folder.
@@ -22,7 +22,7 @@ pub fn write_summary<W: Write>(out: W, run: &RunResults) -> io::Result<()> {
             let period = row.period.to_string();
             let [mean, p10, p50, p90] = stats_cells(&row.stats);
             w.write_record([
-                scenario.scenario.as_str(),
+                scenario.name(),
                 row.kpi.name(),
                 &period,
                 &mean,

@@ -5,9 +5,7 @@
 //! colours; every line fits in 100 columns (a long scenario name aside).
 
 use crate::calendar::{Calendar, FinancialYear};
-use crate::experiment::RunResults;
-use crate::results::{Kpi, Period, ScenarioResults, Stats};
-use crate::scenario::Scenario;
+use crate::results::{Kpi, Period, RunResults, ScenarioResults, Stats};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -23,10 +21,10 @@ const GAP: &str = "   ";
 /// share of replications in which it never does), the peak caseload of one
 /// caseworker and the peak of unallocated cases.
 ///
-/// `scenarios` supplies each scenario's calendar (to turn weeks into dates
-/// and spot part years) and description; they are matched to results by
-/// name, or else by position.
-pub fn summary_table(run: &RunResults, scenarios: &[Scenario]) -> String {
+/// Each scenario's calendar (to turn weeks into dates and spot part years),
+/// description and backlog threshold come from its
+/// [`ScenarioInfo`](crate::results::ScenarioInfo).
+pub fn summary_table(run: &RunResults) -> String {
     let ranges = run.replications > 1;
     let mut out = String::new();
     let mut intro = format!(
@@ -47,13 +45,9 @@ pub fn summary_table(run: &RunResults, scenarios: &[Scenario]) -> String {
     }
     push_wrapped(&mut out, &intro);
     let mut notes = Notes::default();
-    for (i, results) in run.scenarios.iter().enumerate() {
-        let scenario = scenarios
-            .iter()
-            .find(|s| s.name == results.scenario)
-            .or_else(|| scenarios.get(i));
+    for results in &run.scenarios {
         out.push('\n');
-        scenario_block(&mut out, results, scenario, ranges, &mut notes);
+        scenario_block(&mut out, results, ranges, &mut notes);
     }
     out.push('\n');
     notes.push_to(&mut out);
@@ -100,17 +94,12 @@ impl Notes {
 }
 
 /// One scenario's block.
-fn scenario_block(
-    out: &mut String,
-    results: &ScenarioResults,
-    scenario: Option<&Scenario>,
-    ranges: bool,
-    notes: &mut Notes,
-) {
-    let calendar = scenario.map(|s| &s.calendar);
-    push_wrapped(out, &format!("== {} ==", results.scenario));
-    if let Some(s) = scenario.filter(|s| !s.description.trim().is_empty()) {
-        push_wrapped(out, s.description.trim());
+fn scenario_block(out: &mut String, results: &ScenarioResults, ranges: bool, notes: &mut Notes) {
+    let info = &results.info;
+    let calendar = &info.calendar;
+    push_wrapped(out, &format!("== {} ==", info.name));
+    if !info.description.trim().is_empty() {
+        push_wrapped(out, info.description.trim());
     }
 
     // By financial year.
@@ -135,7 +124,7 @@ fn scenario_block(
         "Overdue reviews at year end".to_string(),
     ]];
     for &fy in &years {
-        let part = calendar.is_some_and(|c| is_part_year(c, fy));
+        let part = is_part_year(calendar, fy);
         notes.part_year |= part;
         let stat = |kpi| results.summary_stats(kpi, Period::Year(fy));
         rows.push(vec![
@@ -160,13 +149,12 @@ fn scenario_block(
 
     // Over the whole run.
     let horizon = |kpi| results.summary_stats(kpi, Period::Horizon);
-    let cleared = match scenario.map(|s| s.backlog_cleared_at) {
-        Some(0) => "Backlog cleared (no review overdue)**".to_string(),
-        Some(n) => format!(
+    let cleared = match info.backlog_cleared_at {
+        0 => "Backlog cleared (no review overdue)**".to_string(),
+        n => format!(
             "Backlog cleared ({} or fewer overdue)**",
             count(f64::from(n))
         ),
-        None => "Backlog of overdue reviews cleared**".to_string(),
     };
     let mut rows = vec![vec![
         cleared,
@@ -217,7 +205,7 @@ fn median_range(stats: Option<Stats>, ranges: bool, fmt: fn(f64) -> String) -> S
 }
 
 /// The clearance of the backlog as dates.
-fn clearance(stats: Option<Stats>, calendar: Option<&Calendar>, ranges: bool) -> String {
+fn clearance(stats: Option<Stats>, calendar: &Calendar, ranges: bool) -> String {
     const NEVER: &str = "never in the run";
     let Some(stats) = stats else {
         return "n/a".to_string();
@@ -226,10 +214,9 @@ fn clearance(stats: Option<Stats>, calendar: Option<&Calendar>, ranges: bool) ->
         None => NEVER.to_string(),
         Some(w) => {
             let w = w.round().max(0.0) as usize;
-            match (w, calendar) {
-                (0, _) => "the start".to_string(),
-                (_, Some(c)) => c.week_start(w).format("%-d %b %Y").to_string(),
-                (_, None) => format!("week {w}"),
+            match w {
+                0 => "the start".to_string(),
+                _ => calendar.week_start(w).format("%-d %b %Y").to_string(),
             }
         }
     };
@@ -339,7 +326,7 @@ mod tests {
         ]
     }
 
-    fn sample() -> (RunResults, Vec<Scenario>) {
+    fn sample() -> RunResults {
         let base = scenario(
             "baseline",
             (0..10)
@@ -352,25 +339,22 @@ mod tests {
                 .map(|r| rep(r, r, kpis(r, (r < 2).then_some(70.0))))
                 .collect(),
         );
-        let s1 = Scenario {
-            name: "baseline".into(),
-            description: "The medium county with today's staffing.".into(),
-            calendar: Calendar {
+        let mut run = run_of(vec![base, stuck]);
+        for s in &mut run.scenarios {
+            s.info.description = "The medium county with today's staffing.".into();
+            s.info.calendar = Calendar {
                 start: date(2026, 4, 1),
                 days: 365 + 200,
-            },
-            backlog_cleared_at: 50,
-            ..Scenario::default()
-        };
-        let mut s2 = s1.clone();
-        s2.name = "no backlog team".into();
-        (run_of(vec![base, stuck]), vec![s1, s2])
+            };
+            s.info.backlog_cleared_at = 50;
+        }
+        run
     }
 
     #[test]
     fn shows_names_years_dates_and_never() {
-        let (run, scenarios) = sample();
-        let t = summary_table(&run, &scenarios);
+        let run = sample();
+        let t = summary_table(&run);
         assert!(t.contains("== baseline =="), "{t}");
         assert!(t.contains("== no backlog team =="), "{t}");
         assert!(
@@ -424,17 +408,13 @@ mod tests {
 
     #[test]
     fn one_replication_shows_no_ranges() {
-        let (mut run, scenarios) = sample();
+        let mut run = sample();
         for s in &mut run.scenarios {
             s.replications.truncate(1);
-            *s = ScenarioResults::aggregate(
-                s.scenario.clone(),
-                &[],
-                std::mem::take(&mut s.replications),
-            );
+            *s = ScenarioResults::aggregate(s.info.clone(), std::mem::take(&mut s.replications));
         }
         run.replications = 1;
-        let t = summary_table(&run, &scenarios);
+        let t = summary_table(&run);
         assert!(t.contains("1 replication of each scenario"), "{t}");
         assert!(!t.contains("percentile"), "{t}");
         assert!(t.contains("30%   "), "{t}");
@@ -442,12 +422,13 @@ mod tests {
     }
 
     #[test]
-    fn works_without_the_scenarios() {
-        let (run, _) = sample();
-        let t = summary_table(&run, &[]);
-        assert!(t.contains("week 65"), "{t}");
-        assert!(t.contains("2027-28   "), "{t}");
-        assert!(t.contains("Backlog of overdue reviews cleared**"), "{t}");
+    fn a_threshold_of_zero_says_no_review_overdue() {
+        let mut run = sample();
+        run.scenarios[0].info.backlog_cleared_at = 0;
+        run.scenarios[0].info.description.clear();
+        let t = summary_table(&run);
+        assert!(t.contains("Backlog cleared (no review overdue)**"), "{t}");
+        assert_eq!(t.matches("today's staffing").count(), 1, "{t}");
     }
 
     #[test]
@@ -483,7 +464,7 @@ mod tests {
             days: 100,
         };
         assert_eq!(
-            clearance(Some(s), Some(&c), true),
+            clearance(Some(s), &c, true),
             "from the start (the start to 20 Apr 2026)"
         );
     }

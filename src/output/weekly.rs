@@ -2,7 +2,7 @@
 //! week and metric (tidy long format).
 
 use super::{csv_writer, stats_cells};
-use crate::experiment::RunResults;
+use crate::results::RunResults;
 use std::io::{self, Write};
 
 /// The file's name in the output folder.
@@ -34,7 +34,7 @@ pub fn write_weekly<W: Write>(out: W, run: &RunResults) -> io::Result<()> {
             let week_start = row.week_start.format("%Y-%m-%d").to_string();
             let [mean, p10, p50, p90] = stats_cells(&row.stats);
             w.write_record([
-                scenario.scenario.as_str(),
+                scenario.name(),
                 &week,
                 &week_start,
                 row.metric.name(),
@@ -52,7 +52,7 @@ pub fn write_weekly<W: Write>(out: W, run: &RunResults) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::output::test_support::{date, run_of, scenario};
-    use crate::results::{Metric, ReplicationResult, ScenarioResults, Stats, WeeklyRow};
+    use crate::results::{Metric, ReplicationResult, Stats, WeeklyRow};
 
     #[test]
     fn exact_text_for_a_tiny_run() {
@@ -110,8 +110,7 @@ mod tests {
             kpis: vec![],
             events: 0,
         };
-        let starts = [date(2026, 3, 30), date(2026, 4, 6)];
-        let s = ScenarioResults::aggregate("a".into(), &starts, vec![rep(0), rep(1)]);
+        let s = scenario("a", vec![rep(0), rep(1)]);
         let mut out = Vec::new();
         write_weekly(&mut out, &run_of(vec![s])).unwrap();
         let text = String::from_utf8(out).unwrap();
