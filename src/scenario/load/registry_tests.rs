@@ -66,6 +66,23 @@ fn every_key_is_read() {
     }
 }
 
+/// Each key alone in an otherwise empty file changes what loads.
+#[test]
+fn every_key_alone_changes_the_scenario() {
+    let empty = load_text("").unwrap_or_else(|ps| panic!("{ps:#?}"));
+    for p in scenario_params() {
+        let mut s = Scenario::default();
+        p.slot.set_other(&mut s);
+        let text = match (p.slot.toml(&mut s), p.section()) {
+            (Some(v), "") => format!("{} = {v}\n", p.leaf()),
+            (Some(v), section) => format!("[{section}]\n{} = {v}\n", p.leaf()),
+            (None, _) => scenario_toml(&s, false),
+        };
+        let loaded = load_text(&text).unwrap_or_else(|ps| panic!("{}: {ps:#?}\n{text}", p.key));
+        assert_ne!(*loaded, *empty, "{} alone changes nothing:\n{text}", p.key);
+    }
+}
+
 #[test]
 fn the_default_round_trips_and_validates() {
     let d = Scenario::default();

@@ -209,7 +209,8 @@ fn default_text<S: Clone>(p: &Param<S>, s: &mut S) -> String {
             .slot
             .blocks(s, p.key, false)
             .map_or(0, |b| b.matches("[[").count());
-        return format!("{n} entries (as in `ehcsim init`)");
+        let what = if n == 1 { "entry" } else { "entries" };
+        return format!("{n} {what} (as in `ehcsim init`)");
     }
     match p.slot.toml(s) {
         Some(v) => format!("`{v}`"),
