@@ -41,6 +41,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Rebuild report.html and report.md from an output folder's files.
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -62,6 +64,8 @@ struct RunArgs {
     /// No progress bar and no timing line on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    #[command(flatten)]
+    report: report_cmd::RunReportArgs,
 }
 
 /// How a command failed, which decides the exit code.
@@ -92,6 +96,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run(args),
         Command::Check { files } => check(&files),
         Command::Init { path, force } => init(&path, force),
+        Command::Report(args) => report_cmd::rebuild(&args),
     }
 }
 
@@ -240,10 +245,15 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let written =
         output::write_all(&args.out, &results, &input).map_err(|e| Failure::Other(e.into()))?;
+    let mut written = written;
+    written.extend(args.report.write(&args.out, &results, &scenarios)?);
     print_out(&output::summary_table(&results, &scenarios))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     print_out(&format!("\nwrote {}\n", names.join(", ")))
 }
+
+/// The report and charts: `run --charts / --no-report` and `ehcsim report`.
+mod report_cmd;
 
 #[cfg(test)]
 mod tests {
