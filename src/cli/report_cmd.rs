@@ -6,7 +6,8 @@ use super::{print_out, Failure};
 use anyhow::anyhow;
 use ehcsim::experiment::RunResults;
 use ehcsim::output::report::{self, adapter, ReportData, ReportOptions, CHARTS_DIR};
-use ehcsim::scenario::Scenario;
+use ehcsim::output::sha256_file;
+use ehcsim::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
 
 /// The report options of `ehcsim run`.
@@ -78,6 +79,8 @@ pub fn rebuild(args: &ReportArgs) -> Result<(), Failure> {
         )));
     }
     let data = ReportData::from_dir(&args.dir).map_err(|e| Failure::BadInput(e.into()))?;
+    let info = scenario_infos(&data);
+    let data = data.with_info(&info);
     let options = ReportOptions {
         report: true,
         charts: args.charts,
@@ -89,4 +92,29 @@ pub fn rebuild(args: &ReportArgs) -> Result<(), Failure> {
         .map(|p| p.display().to_string())
         .collect();
     print_out(&format!("wrote {}\n", names.join(", ")))
+}
+
+/// What the scenarios say about themselves (description, cleared level),
+/// for a report rebuilt from a folder: each scenario file named in the
+/// manifest is read again if it is still there with the same SHA-256, and
+/// the built-in scenario is the built-in one. Others are left without.
+fn scenario_infos(data: &ReportData) -> Vec<report::ScenarioInfo> {
+    data.run
+        .sources
+        .iter()
+        .filter_map(|src| {
+            let s = match (&src.file, &src.sha256) {
+                (None, _) => Some(Scenario::default()).filter(|s| s.name == src.name),
+                (Some(file), Some(sha)) => {
+                    let path = Path::new(file);
+                    let same = sha256_file(path).is_ok_and(|h| &h == sha);
+                    same.then(|| scenario::load(path).ok()).flatten()
+                }
+                _ => None,
+            }?;
+            let mut info = adapter::scenario_info(&s);
+            info.name = src.name.clone();
+            Some(info)
+        })
+        .collect()
 }

@@ -167,7 +167,10 @@ impl Chart {
         let mut text = String::new();
         {
             let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root)?;
+            FONT_FACTOR.with(|f| f.set(1.15));
+            let drawn = self.draw(&root);
+            FONT_FACTOR.with(|f| f.set(1.0));
+            drawn?;
             root.present().map_err(err)?;
         }
         Ok(text)
@@ -176,15 +179,19 @@ impl Chart {
     /// The chart as PNG bytes (RGB, 8 bits per channel).
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
         register_font();
-        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+        let (w, h) = (WIDTH * PNG_SCALE, HEIGHT * PNG_SCALE);
+        let mut pixels = vec![0u8; (w * h * 3) as usize];
         {
-            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root)?;
+            let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+            SCALE.with(|s| s.set(PNG_SCALE as i32));
+            let drawn = self.draw(&root);
+            SCALE.with(|s| s.set(1));
+            drawn?;
             root.present().map_err(err)?;
         }
         let mut out = Vec::new();
         {
-            let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+            let mut encoder = png::Encoder::new(&mut out, w, h);
             encoder.set_color(png::ColorType::Rgb);
             encoder.set_depth(png::BitDepth::Eight);
             encoder.set_compression(png::Compression::Default);
@@ -350,8 +357,32 @@ pub fn fit_y_max(kind: ValueKind, series: &[FanSeries]) -> f64 {
     nice_ceiling(top * 1.05)
 }
 
+thread_local! {
+    /// Pixels per chart unit: 1 for SVG, [`PNG_SCALE`] while drawing a PNG.
+    static SCALE: std::cell::Cell<i32> = const { std::cell::Cell::new(1) };
+    /// Font sizes are multiplied by this: plotters writes SVG font sizes as
+    /// 1/1.24 of the size asked for, so the SVG asks for more to match the
+    /// PNG (and the text widths plotters measures with the embedded font).
+    static FONT_FACTOR: std::cell::Cell<f64> = const { std::cell::Cell::new(1.0) };
+}
+
+/// The PNG files are drawn at this multiple of [`WIDTH`] and [`HEIGHT`],
+/// for sharp printing and even letter spacing.
+pub const PNG_SCALE: u32 = 2;
+
+/// `v` chart units in pixels.
+fn px(v: i32) -> i32 {
+    v * SCALE.with(|s| s.get())
+}
+
+/// A stroke width of `v` chart units.
+fn sw(v: u32) -> u32 {
+    v * SCALE.with(|s| s.get()) as u32
+}
+
 fn font(size: f64) -> TextStyle<'static> {
-    ("sans-serif", size).into_font().color(&INK)
+    let k = f64::from(SCALE.with(|s| s.get())) * FONT_FACTOR.with(|f| f.get());
+    ("sans-serif", size * k).into_font().color(&INK)
 }
 
 /// The title block, the legend strip and the plot area between them.
@@ -367,26 +398,31 @@ fn layout<DB: DrawingBackend>(
     subtitle: &str,
     legend: &[String],
 ) -> Result<Areas<DB>, ChartError> {
-    let (top, rest) = root.split_vertically(76);
-    top.draw_text(title, &font(27.0), (20, 12)).map_err(err)?;
-    top.draw_text(subtitle, &font(17.0).color(&RGBColor(85, 85, 85)), (20, 48))
+    let (top, rest) = root.split_vertically(px(76));
+    top.draw_text(title, &font(27.0), (px(20), px(12)))
         .map_err(err)?;
+    top.draw_text(
+        subtitle,
+        &font(17.0).color(&RGBColor(85, 85, 85)),
+        (px(20), px(48)),
+    )
+    .map_err(err)?;
     // Legend entries laid out in rows under the plot.
     let legend_font = font(17.0);
     let mut positions = Vec::new();
-    let (mut x, mut row) = (90i32, 0i32);
+    let (mut x, mut row) = (px(90), 0i32);
     for label in legend {
         let (w, _) = root.estimate_text_size(label, &legend_font).map_err(err)?;
-        let width = 56 + w as i32 + 28;
-        if x + width > WIDTH as i32 - 10 && x > 90 {
-            x = 90;
+        let width = px(56) + w as i32 + px(28);
+        if x + width > px(WIDTH as i32 - 10) && x > px(90) {
+            x = px(90);
             row += 1;
         }
         positions.push((x, row));
         x += width;
     }
     let rows = if legend.is_empty() { 0 } else { row + 1 };
-    let legend_height = 14 + rows * ROW;
+    let legend_height = px(14 + rows * ROW);
     let (plot, strip) = rest.split_vertically(rest.dim_in_pixel().1 as i32 - legend_height);
     Ok((plot, strip, positions))
 }
@@ -410,14 +446,14 @@ impl Look {
     fn dash(self) -> Option<(i32, i32)> {
         match self.slot % 4 {
             0 => None,
-            1 => Some((14, 7)),
-            2 => Some((3, 5)),
-            _ => Some((24, 6)),
+            1 => Some((px(14), px(7))),
+            2 => Some((px(3), px(5))),
+            _ => Some((px(24), px(6))),
         }
     }
 
     fn line_style(self) -> ShapeStyle {
-        self.colour.stroke_width(3)
+        self.colour.stroke_width(sw(3))
     }
 }
 
@@ -493,21 +529,22 @@ fn marker<DB: DrawingBackend>(
     look: Look,
 ) -> Result<(), ChartError> {
     let fill = look.colour.filled();
-    let white = WHITE.stroke_width(1);
+    let white = WHITE.stroke_width(sw(1));
+    let (r, a, b) = (px(6), px(7), px(5));
     match look.slot % 4 {
         0 => {
-            area.draw(&Circle::new((x, y), 6, fill)).map_err(err)?;
-            area.draw(&Circle::new((x, y), 6, white)).map_err(err)
+            area.draw(&Circle::new((x, y), r, fill)).map_err(err)?;
+            area.draw(&Circle::new((x, y), r, white)).map_err(err)
         }
         1 => {
-            let pts = vec![(x, y - 7), (x + 7, y + 5), (x - 7, y + 5)];
+            let pts = vec![(x, y - a), (x + a, y + b), (x - a, y + b)];
             area.draw(&Polygon::new(pts, fill)).map_err(err)
         }
         2 => area
-            .draw(&Rectangle::new([(x - 5, y - 5), (x + 5, y + 5)], fill))
+            .draw(&Rectangle::new([(x - b, y - b), (x + b, y + b)], fill))
             .map_err(err),
         _ => {
-            let pts = vec![(x, y - 7), (x + 7, y), (x, y + 7), (x - 7, y)];
+            let pts = vec![(x, y - a), (x + a, y), (x, y + a), (x - a, y)];
             area.draw(&Polygon::new(pts, fill)).map_err(err)
         }
     }
@@ -524,11 +561,11 @@ fn axes<'a, DB: DrawingBackend>(
     y_label: &str,
 ) -> Result<Plot<'a, DB>, ChartError> {
     let mut chart = ChartBuilder::on(plot)
-        .margin_left(10)
-        .margin_right(30)
-        .margin_top(8)
-        .x_label_area_size(64)
-        .y_label_area_size(100)
+        .margin_left(px(10))
+        .margin_right(px(30))
+        .margin_top(px(8))
+        .x_label_area_size(px(64))
+        .y_label_area_size(px(100))
         .build_cartesian_2d(x, 0f64..y_max)
         .map_err(err)?;
     let y_fmt = move |v: &f64| format_value(kind, *v);
@@ -542,9 +579,10 @@ fn axes<'a, DB: DrawingBackend>(
         .y_desc(y_label)
         .label_style(font(16.0))
         .axis_desc_style(font(17.0))
-        .bold_line_style(GRID.stroke_width(1))
+        .bold_line_style(GRID.stroke_width(sw(1)))
         .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(1))
+        .axis_style(INK.stroke_width(sw(1)))
+        .set_all_tick_mark_size(px(6))
         .draw()
         .map_err(err)?;
     Ok(chart)
@@ -564,17 +602,19 @@ fn legend<DB: DrawingBackend>(
     positions: &[(i32, i32)],
 ) -> Result<(), ChartError> {
     for ((label, look), (x, row)) in labels.iter().zip(looks).zip(positions) {
-        let y = ROW / 2 + row * ROW;
-        polyline(strip, &[(*x, y), (*x + 48, y)], *look)?;
-        marker(strip, (*x + 24, y), *look)?;
+        let y = px(ROW / 2 + row * ROW);
+        polyline(strip, &[(*x, y), (*x + px(48), y)], *look)?;
+        marker(strip, (*x + px(24), y), *look)?;
         let style = font(17.0).pos(Pos::new(HPos::Left, VPos::Center));
-        strip.draw_text(label, &style, (*x + 56, y)).map_err(err)?;
+        strip
+            .draw_text(label, &style, (*x + px(56), y))
+            .map_err(err)?;
     }
     Ok(())
 }
 
 fn no_data<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
-    area.draw_text("No data to chart", &font(18.0), (120, 120))
+    area.draw_text("No data to chart", &font(18.0), (px(120), px(120)))
         .map_err(err)
 }
 
@@ -629,7 +669,7 @@ fn draw_fan<DB: DrawingBackend>(
                     .collect();
                 root.draw(&PathElement::new(
                     pts,
-                    look.colour.mix(0.55).stroke_width(1),
+                    look.colour.mix(0.55).stroke_width(sw(1)),
                 ))
                 .map_err(err)?;
             }
@@ -704,24 +744,28 @@ fn draw_probability<DB: DrawingBackend>(
             colour: INK,
             slot: 1,
         };
-        for seg in dashes(&[top, bottom], 8.0, 6.0) {
-            root.draw(&PathElement::new(seg, look.colour.stroke_width(2)))
+        for seg in dashes(&[top, bottom], f64::from(px(8)), f64::from(px(6))) {
+            root.draw(&PathElement::new(seg, look.colour.stroke_width(sw(2))))
                 .map_err(err)?;
         }
         let style = font(17.0);
         let (w, _) = root.estimate_text_size(label, &style).map_err(err)?;
         // Label to the left of the line if it would run off the right.
-        let x = if top.0 + 8 + w as i32 > WIDTH as i32 - 10 {
-            top.0 - 8 - w as i32
+        let x = if top.0 + px(8) + w as i32 > px(WIDTH as i32 - 10) {
+            top.0 - px(8) - w as i32
         } else {
-            top.0 + 8
+            top.0 + px(8)
         };
         root.draw(&Rectangle::new(
-            [(x - 3, top.1 + 4), (x + w as i32 + 3, top.1 + 24)],
+            [
+                (x - px(3), top.1 + px(4)),
+                (x + w as i32 + px(3), top.1 + px(24)),
+            ],
             WHITE.mix(0.85).filled(),
         ))
         .map_err(err)?;
-        root.draw_text(label, &style, (x, top.1 + 6)).map_err(err)?;
+        root.draw_text(label, &style, (x, top.1 + px(6)))
+            .map_err(err)?;
     }
     for (k, (curve, look)) in c.curves.iter().zip(&looks).enumerate() {
         // A step: the probability holds until the next date.

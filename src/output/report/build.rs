@@ -234,7 +234,14 @@ pub fn charts_of(data: &ReportData) -> Vec<NamedChart> {
         let y_max = fit_y_max(kind, &all);
         let fan = |series: Vec<FanSeries>, slots: Vec<usize>| FanChart {
             title: title.to_string(),
-            subtitle: fan_subtitle(reps),
+            subtitle: if kind == ValueKind::Share {
+                format!(
+                    "Plans with a legal exception included. Line: median of {reps} replications; \
+                     band: the middle 80%."
+                )
+            } else {
+                fan_subtitle(reps)
+            },
             y_label: y_label.to_string(),
             kind,
             series,
@@ -277,7 +284,7 @@ pub fn charts_of(data: &ReportData) -> Vec<NamedChart> {
     push_fans(
         "compliance",
         COMPLIANCE_TITLE,
-        "Share of the month's plans (exceptions included)",
+        "Share of the month's plans",
         ValueKind::Share,
         data.scenarios.iter().map(compliance_series).collect(),
     );
