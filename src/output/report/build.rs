@@ -487,7 +487,7 @@ fn median_range(st: Option<Stats>, f: &dyn Fn(f64) -> String) -> String {
             p90,
             ..
         }) => match (p10, p90) {
-            (Some(a), Some(b)) => format!("{} ({} to {})", f(m), f(a), f(b)),
+            (Some(a), Some(b)) => format!("{} ({}\u{2013}{})", f(m), f(a), f(b)),
             _ => f(m),
         },
         _ => "-".into(),

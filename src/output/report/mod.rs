@@ -249,3 +249,98 @@ pub fn write_report(
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> ReportData {
+        let d = |w: i64| NaiveDate::from_ymd_opt(2026, 3, 30).unwrap() + chrono::Duration::weeks(w);
+        let stats = |v: f64| Stats {
+            mean: Some(v),
+            p10: Some(v * 0.9),
+            p50: Some(v),
+            p90: Some(v * 1.1),
+        };
+        let mut weekly = BTreeMap::new();
+        weekly.insert(
+            "overdue_reviews".to_string(),
+            (0..60).map(|w| stats(100.0 - w as f64)).collect(),
+        );
+        ReportData {
+            run: RunInfo {
+                version: "0.1.0".into(),
+                git_revision: "abc1234".into(),
+                command_line: vec!["ehcsim".into(), "run".into(), "a <b>.toml".into()],
+                master_seed: 9,
+                replications: 4,
+                sources: vec![SourceInfo {
+                    name: "a".into(),
+                    file: Some("a <b>.toml".into()),
+                    sha256: Some("ab".repeat(32)),
+                }],
+            },
+            scenarios: vec![ScenarioData {
+                info: ScenarioInfo {
+                    name: "a".into(),
+                    description: Some("Staff & more".into()),
+                    target_date: NaiveDate::from_ymd_opt(2026, 9, 30),
+                    cleared_threshold: Some(50),
+                },
+                week_starts: (0..60).map(d).collect(),
+                weekly,
+                summary: vec![SummaryEntry {
+                    kpi: "compliance_20_weeks".into(),
+                    period: "FY2026-27".into(),
+                    stats: stats(0.5),
+                }],
+                clearance_weeks: vec![Some(10.0), Some(20.0), Some(40.0), None],
+                monthly_compliance: vec![],
+            }],
+            baseline: Some(Section {
+                heading: "Against the baseline".into(),
+                intro: "Differences from the baseline.".into(),
+                header: vec!["Measure".into(), "Change".into()],
+                rows: vec![vec!["Compliance".into(), "+5 points".into()]],
+            }),
+            differences: None,
+            assumptions: vec![Assumption {
+                key: "caseworkers.hours_per_fte".into(),
+                value: "1,450 hours a year".into(),
+                source: "MODEL.md 7 [E]".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn hooks_headlines_and_escaping() {
+        let data = data();
+        let charts = charts_of(&data);
+        let html = html::render(&data, &charts).unwrap();
+        assert!(html.contains("<h2>Against the baseline</h2>"));
+        assert!(!html.contains("What differs"));
+        assert!(html.contains("<h2>Assumption register</h2>"));
+        assert!(html.contains("caseworkers.hours_per_fte"));
+        assert!(html.contains("Staff &amp; more"));
+        assert!(html.contains("a &lt;b&gt;.toml"));
+        assert!(!html.contains("a <b>"));
+        // Target 30 September 2026: weeks 10 and 20 start before it.
+        assert!(html.contains("<strong>50% chance</strong>"), "{html}");
+        assert!(html.contains("the target date, 30 September 2026"));
+        assert!(html.contains("Target: 30 Sep 2026"));
+        assert!(html.contains("ehcsim run &#39;a &lt;b&gt;.toml&#39; --reps 4 --seed 9"));
+        let md = markdown::render(&data, &charts, false);
+        assert!(md.contains("## Assumption register"));
+        assert!(md.contains("| caseworkers.hours_per_fte | 1,450 hours a year | MODEL.md 7 [E] |"));
+        assert!(md.contains("run again with `--charts`"));
+        let order = [
+            "## Headlines",
+            "## Against the baseline",
+            "## Charts",
+            "## Assumption",
+            "## How",
+        ];
+        let pos: Vec<usize> = order.iter().map(|h| md.find(h).unwrap()).collect();
+        assert!(pos.windows(2).all(|w| w[0] < w[1]), "{pos:?}");
+    }
+}
