@@ -8,7 +8,7 @@ out=target/docs-images
 rm -rf "$out"
 cargo build --release
 ./target/release/ehcsim run --quiet --charts --reps 100 --seed 1 --out "$out" \
-  scenarios/backlog-recovery-2022.toml docs/images/backlog-recovery-larger-team.toml
+  scenarios/backlog-recovery-2022.toml docs/images/core-51-fte.toml docs/images/core-56-fte.toml
 cp "$out/charts/backlog-clearance.png" "$out/charts/overdue-reviews-all.png" docs/images/
 profile=$(mktemp -d)
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
