@@ -400,6 +400,87 @@ fn range_words(s: &Stats, f: impl Fn(f64) -> String) -> String {
     }
 }
 
+/// How many replications clear the backlog by the target date, or by the
+/// end of the run where no target is set.
+struct BacklogChance {
+    by: NaiveDate,
+    target: bool,
+    cleared: usize,
+    n: usize,
+}
+
+impl BacklogChance {
+    fn probability(&self) -> f64 {
+        self.cleared as f64 / self.n.max(1) as f64
+    }
+}
+
+fn backlog_chance(s: &ScenarioData) -> Option<BacklogChance> {
+    let n = s.clearance_weeks.len();
+    if n == 0 {
+        return None;
+    }
+    let (by, target) = match s.info.target_date {
+        Some(t) => (t, true),
+        None => (last_day(s)?, false),
+    };
+    let cleared = s
+        .clearance_weeks
+        .iter()
+        .filter(|c| {
+            c.and_then(|w| s.week_starts.get(w as usize))
+                .is_some_and(|d| *d <= by)
+        })
+        .count();
+    Some(BacklogChance {
+        by,
+        target,
+        cleared,
+        n,
+    })
+}
+
+/// One row per scenario: the two headline figures side by side.
+fn glance(data: &ReportData) -> Section {
+    let rows = data
+        .scenarios
+        .iter()
+        .map(|s| {
+            let backlog = backlog_chance(s).map_or("-".to_string(), |c| {
+                format!(
+                    "{} by {}{}",
+                    pct(c.probability()),
+                    c.by.format("%-d %b %Y"),
+                    if c.target {
+                        " (target)"
+                    } else {
+                        " (end of run)"
+                    }
+                )
+            });
+            let compliance = next_year(s).map_or("-".to_string(), |(period, _)| {
+                format!(
+                    "{} in {period}",
+                    median_range(s.kpi("compliance_20_weeks", &period), &pct)
+                )
+            });
+            vec![s.info.name.clone(), backlog, compliance]
+        })
+        .collect();
+    Section {
+        heading: String::new(),
+        intro: String::new(),
+        header: [
+            "Scenario",
+            "Chance the backlog is cleared",
+            "Plans within 20 weeks (median and range)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
+}
+
 /// The headline sentences of one scenario.
 fn headlines(data: &ReportData, s: &ScenarioData) -> Vec<Vec<Span>> {
     let mut items = Vec::new();
@@ -410,22 +491,15 @@ fn headlines(data: &ReportData, s: &ScenarioData) -> Vec<Vec<Span>> {
         .map_or("the scenario's cleared level".to_string(), |t| {
             format!("{} or fewer", thousands(f64::from(t)))
         });
-    if n > 0 {
-        let (by, by_words) = match (s.info.target_date, last_day(s)) {
-            (Some(t), _) => (Some(t), format!("the target date, {}", long_date(t))),
-            (None, Some(end)) => (Some(end), format!("the end of the run, {}", long_date(end))),
-            (None, None) => (None, String::new()),
-        };
-        if let Some(by) = by {
-            let cleared = s
-                .clearance_weeks
-                .iter()
-                .filter(|c| {
-                    c.and_then(|w| s.week_starts.get(w as usize))
-                        .is_some_and(|d| *d <= by)
-                })
-                .count();
-            let p = cleared as f64 / n as f64;
+    if let Some(chance) = backlog_chance(s) {
+        {
+            let by_words = if chance.target {
+                format!("the target date, {}", long_date(chance.by))
+            } else {
+                format!("the end of the run, {}", long_date(chance.by))
+            };
+            let cleared = chance.cleared;
+            let p = chance.probability();
             let mut spans = vec![
                 text("Backlog: "),
                 strong(format!("{} chance", pct(p))),
@@ -464,9 +538,16 @@ fn headlines(data: &ReportData, s: &ScenarioData) -> Vec<Vec<Span>> {
                 strong(pct(st.p50.unwrap_or_default())),
                 text(format!(
                     " of new plans issued within 20 weeks in {}{part} (median; plans with a legal \
-                     exception left out), with the middle 80% of replications from {}.",
+                     exception left out), {}.",
                     fy_words(&period),
-                    range_words(&st, pct)
+                    match (st.p10.map(pct), st.p90.map(pct)) {
+                        (Some(a), Some(b)) if a == b =>
+                            format!("{a} in the middle 80% of replications"),
+                        _ => format!(
+                            "with the middle 80% of replications from {}",
+                            range_words(&st, pct)
+                        ),
+                    }
                 )),
             ]),
             _ => items.push(vec![text(format!(
@@ -487,6 +568,7 @@ fn median_range(st: Option<Stats>, f: &dyn Fn(f64) -> String) -> String {
             p90,
             ..
         }) => match (p10, p90) {
+            (Some(a), Some(b)) if f(a) == f(m) && f(b) == f(m) => f(m),
             (Some(a), Some(b)) => format!("{} ({}\u{2013}{})", f(m), f(a), f(b)),
             _ => f(m),
         },
@@ -578,6 +660,9 @@ pub fn content(data: &ReportData, charts: &[NamedChart]) -> Vec<Block> {
     ))]));
 
     b.push(Block::Heading(2, "Headlines".into()));
+    if data.scenarios.len() > 1 {
+        b.push(Block::Table(glance(data)));
+    }
     for s in &data.scenarios {
         b.push(Block::Heading(3, s.info.name.clone()));
         if let Some(d) = &s.info.description {

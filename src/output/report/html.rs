@@ -83,7 +83,9 @@ fn table(out: &mut String, t: &Section) {
             } else {
                 ""
             };
-            let _ = write!(out, "<td{class}>{}</td>", escape(cell));
+            // A range "1,303–1,401" breaks only at the space before it.
+            let cell = escape(cell).replace('\u{2013}', "\u{2060}\u{2013}\u{2060}");
+            let _ = write!(out, "<td{class}>{cell}</td>");
         }
         out.push_str("</tr>\n");
     }
