@@ -63,9 +63,8 @@ fn compact(dir: &Path, written: Vec<PathBuf>) -> Vec<PathBuf> {
         .filter(|p| !p.starts_with(&charts))
         .cloned()
         .collect();
-    let n = written.len() - out.len();
-    if n > 0 {
-        out.push(charts.join(format!("({n} chart files)")));
+    if out.len() < written.len() {
+        out.push(charts);
     }
     out
 }

@@ -688,6 +688,17 @@ pub fn content(data: &ReportData, charts: &[NamedChart]) -> Vec<Block> {
          replications (10th to 90th percentile). Charts of the same quantity share one scale, \
          so scenarios can be compared by eye. Dates are weeks (Monday to Sunday) or months.",
     )]));
+    if data
+        .scenarios
+        .iter()
+        .any(|s| s.monthly_compliance.is_empty())
+    {
+        b.push(Block::Para(vec![text(
+            "The chart of compliance by month is left out for scenarios without monthly figures: \
+             monthly.csv is missing or does not list them (ehcsim run writes it unless given \
+             --no-report).",
+        )]));
+    }
     let several = data.scenarios.len() > 1;
     for (i, c) in charts.iter().enumerate() {
         // With one scenario, its own charts say everything; with several,

@@ -17,7 +17,7 @@ pub const MONTHLY_FILE: &str = "monthly.csv";
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// A file is missing or unreadable.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
