@@ -357,11 +357,13 @@ fn report_renders_in_chromium_without_requests_or_console_errors() {
     };
     let dir = tempfile::tempdir().unwrap();
 
-    // First prove the trap works: a page with one external image is caught.
+    // First prove the checks work: a page with one external image and a
+    // console message is caught on both counts.
     let control = dir.path().join("control.html");
     fs::write(
         &control,
-        "<!DOCTYPE html><title>t</title><img src=\"http://example.invalid/x.png\" alt=\"\">",
+        "<!DOCTYPE html><title>t</title><img src=\"http://example.invalid/x.png\" alt=\"\">\
+         <script>console.error(\"control-console\")</script>",
     )
     .unwrap();
     let seen = visit(&browser, &control);
@@ -369,6 +371,11 @@ fn report_renders_in_chromium_without_requests_or_console_errors() {
         seen.requests.iter().any(|r| r.contains("example.invalid")),
         "the trap did not see the control page's request: {:?}",
         seen.requests
+    );
+    assert!(
+        seen.stderr.contains("CONSOLE") && seen.stderr.contains("control-console"),
+        "the control page's console message was not seen: {}",
+        seen.stderr
     );
 
     let out = run_into(dir.path(), "out");

@@ -541,8 +541,9 @@ fn headlines(data: &ReportData, s: &ScenarioData) -> Vec<Vec<Span>> {
                      exception left out), {}.",
                     fy_words(&period),
                     match (st.p10.map(pct), st.p90.map(pct)) {
-                        (Some(a), Some(b)) if a == b =>
-                            format!("{a} in the middle 80% of replications"),
+                        (Some(a), Some(b)) if a == b => {
+                            "the same across the middle 80% of replications".to_string()
+                        }
                         _ => format!(
                             "with the middle 80% of replications from {}",
                             range_words(&st, pct)
