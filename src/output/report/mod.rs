@@ -164,7 +164,7 @@ pub struct ReportData {
 }
 
 impl ReportData {
-    /// Reads the report's data from an output folder; see [`read`].
+    /// Reads the report's data from an output folder (see the `read` module).
     pub fn from_dir(dir: &Path) -> Result<Self, ReadError> {
         read::from_dir(dir)
     }
