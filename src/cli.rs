@@ -243,9 +243,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             .collect(),
         scenarios: sources,
     };
-    let written =
+    let mut written =
         output::write_all(&args.out, &results, &input).map_err(|e| Failure::Other(e.into()))?;
-    let mut written = written;
     written.extend(args.report.write(&args.out, &results, &scenarios)?);
     print_out(&output::summary_table(&results, &scenarios))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
