@@ -48,6 +48,8 @@ enum Command {
         #[arg(default_value = "ehcsim-out")]
         dir: PathBuf,
     },
+    /// Rebuild report.html and report.md from an output folder's files.
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +71,8 @@ struct RunArgs {
     /// No progress bar and no timing line on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    #[command(flatten)]
+    report: report_cmd::RunReportArgs,
 }
 
 /// How a command failed, which decides the exit code.
@@ -100,6 +104,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Check { files } => check(&files),
         Command::Init { path, force } => init(&path, force),
         Command::Verify { dir } => verify(&dir),
+        Command::Report(args) => report_cmd::rebuild(&args),
     }
 }
 
@@ -348,10 +353,16 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         }
         Err(e) => return Err(Failure::Other(e.into())),
     };
+    let mut written = written;
+    let plain: Vec<scenario::Scenario> = scenarios.iter().map(|s| s.scenario().clone()).collect();
+    written.extend(args.report.write(&args.out, &results, &plain)?);
     print_out(&output::summary_table(&results))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     print_out(&format!("\nwrote {}\n", names.join(", ")))
 }
+
+/// The report and charts: `run --charts / --no-report` and `ehcsim report`.
+mod report_cmd;
 
 #[cfg(test)]
 mod tests {

@@ -524,7 +524,7 @@ mod interrupted {
         let out = dir.path().join("out");
         let scenario = short_scenario(dir.path(), 8);
         ehcsim()
-            .args(["run", "--quiet", "--reps", "2", "--out"])
+            .args(["run", "--quiet", "--no-report", "--reps", "2", "--out"])
             .arg(&out)
             .arg(&scenario)
             .assert()

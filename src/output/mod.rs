@@ -25,9 +25,12 @@
 //! order, and nothing records time or threads.
 
 pub mod atomic;
+// Charts and the written report (issue 9), kept apart from the CSV outputs.
+pub mod charts;
 mod manifest;
 mod number;
 mod replications;
+pub mod report;
 mod summary;
 mod table;
 mod weekly;
