@@ -40,7 +40,14 @@ enum Command {
         /// Overwrite the file (or symbolic link) if it exists.
         #[arg(long)]
         force: bool,
+        /// Write a scenario for this English council (name or LA code) from
+        /// its published SEN2 figures instead of the template.
+        #[arg(long, value_name = "COUNCIL")]
+        from_sen2: Option<String>,
     },
+    /// Run the back-test scenarios from 2022 and compare their projections
+    /// with the figures the councils published for 2022-2024.
+    Backtest(backtest_cmd::BacktestArgs),
     /// Check that an output folder holds a complete set of files: every
     /// file the manifest lists, with the size and SHA-256 it records.
     Verify {
@@ -102,7 +109,12 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Check { files } => check(&files),
-        Command::Init { path, force } => init(&path, force),
+        Command::Init {
+            path,
+            force,
+            from_sen2,
+        } => init(&path, force, from_sen2.as_deref()),
+        Command::Backtest(args) => backtest_cmd::backtest(&args),
         Command::Verify { dir } => verify(&dir),
         Command::Report(args) => report_cmd::rebuild(&args),
     }
@@ -176,9 +188,29 @@ fn check(files: &[PathBuf]) -> Result<(), Failure> {
     }
 }
 
-fn init(path: &Path, force: bool) -> Result<(), Failure> {
+fn init(path: &Path, force: bool, from_sen2: Option<&str>) -> Result<(), Failure> {
+    let (text, what) = match from_sen2 {
+        Some(council) => {
+            let sen2 = ehcsim::sen2::embedded().map_err(|e| Failure::Other(e.into()))?;
+            let la = sen2
+                .lookup(council)
+                .map_err(|e| Failure::BadInput(e.into()))?;
+            let figures = sen2.scenario_figures(la);
+            (
+                ehcsim::sen2::scenario::scenario_toml(&figures),
+                format!(
+                    "a scenario for {} from its SEN2 figures ([E] marks estimates to replace)",
+                    la.name
+                ),
+            )
+        }
+        None => (
+            scenario::TEMPLATE.to_string(),
+            "every parameter with its default".to_string(),
+        ),
+    };
     if path.as_os_str() == "-" {
-        return print_out(&scenario::TEMPLATE);
+        return print_out(&text);
     }
     let bad = |msg: String| Err(Failure::BadInput(anyhow!(msg)));
     // `symlink_metadata`, not `exists`: a dangling link exists too.
@@ -205,10 +237,10 @@ fn init(path: &Path, force: bool) -> Result<(), Failure> {
             ));
         }
     }
-    output::write_atomic(path, |w| w.write_all(scenario::TEMPLATE.as_bytes()))
+    output::write_atomic(path, |w| w.write_all(text.as_bytes()))
         .map_err(|e| Failure::BadInput(e.into()))?;
     print_out(&format!(
-        "wrote {}: every parameter with its default; edit and run `ehcsim run {}`\n",
+        "wrote {}: {what}; edit and run `ehcsim run {}`\n",
         path.display(),
         path.display()
     ))
@@ -285,6 +317,15 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     // A bad output folder should fail now, not after a long run.
     output::prepare_dir(&args.out, &output::OUTPUT_FILES)
         .map_err(|e| Failure::BadInput(e.into()))?;
+    // Where each scenario stands before it runs: a team asked for more
+    // hours than it has cannot keep up, whatever the order of work.
+    for s in &scenarios {
+        let rows = ehcsim::model::load_check(s);
+        let text = output::load_check_text(&s.name, &rows, args.quiet);
+        if !text.is_empty() {
+            eprint!("{text}");
+        }
+    }
 
     let cancel = Arc::new(AtomicBool::new(false));
     {
@@ -362,6 +403,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
 }
 
 /// The report and charts: `run --charts / --no-report` and `ehcsim report`.
+mod backtest_cmd;
 mod report_cmd;
 
 #[cfg(test)]

@@ -496,3 +496,31 @@ mod tests {
         assert_eq!(names.len(), Kpi::ALL.len());
     }
 }
+
+/// Hours asked of and available to one body of staff in one financial year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadRow {
+    /// Who: a team's name, or "psychologists".
+    pub who: String,
+    /// The financial year.
+    pub year: FinancialYear,
+    /// Hours of work the year's expected flows call for.
+    pub needed: f64,
+    /// Productive hours of the staff in post, less vacancies and new
+    /// starters' reduced productivity.
+    pub available: f64,
+}
+
+impl LoadRow {
+    /// Hours needed per hour available (infinite with no hours available
+    /// and some needed).
+    pub fn ratio(&self) -> f64 {
+        if self.available > 0.0 {
+            self.needed / self.available
+        } else if self.needed > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    }
+}

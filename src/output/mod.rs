@@ -27,6 +27,7 @@
 pub mod atomic;
 // Charts and the written report (issue 9), kept apart from the CSV outputs.
 pub mod charts;
+mod load_check;
 mod manifest;
 mod number;
 mod replications;
@@ -36,6 +37,7 @@ mod table;
 mod weekly;
 
 pub use atomic::{check_final_name, dangling_link, prepare_dir, write_atomic};
+pub use load_check::load_check_text;
 pub use manifest::{
     sha256_file, FileRecord, Manifest, ManifestInput, ScenarioSource, GIT_REVISION, MANIFEST_FILE,
     VERSION,
