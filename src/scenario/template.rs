@@ -3,7 +3,7 @@
 //!
 //! The template lists every key a scenario file may hold, each set to the
 //! built-in default ([`super::Scenario::default`], the medium county of
-//! MODEL.md section 7), so that deleting any line changes nothing. A test
+//! docs/model.md), so that deleting any line changes nothing. A test
 //! checks that loading it gives exactly the defaults.
 
 use std::sync::LazyLock;

@@ -144,7 +144,7 @@ pub struct Assumption {
     pub key: String,
     /// Its value, as text with its unit.
     pub value: String,
-    /// Where the figure comes from (MODEL.md section, an estimate...).
+    /// Where the figure comes from (docs/model.md section, an estimate...).
     pub source: String,
 }
 
@@ -307,7 +307,7 @@ mod tests {
             assumptions: vec![Assumption {
                 key: "caseworkers.hours_per_fte".into(),
                 value: "1,450 hours a year".into(),
-                source: "MODEL.md 7 [E]".into(),
+                source: "docs/model.md 7 [E]".into(),
             }],
         }
     }
@@ -331,7 +331,9 @@ mod tests {
         assert!(html.contains("ehcsim run &#39;a &lt;b&gt;.toml&#39; --reps 4 --seed 9"));
         let md = markdown::render(&data, &charts, false);
         assert!(md.contains("## Assumption register"));
-        assert!(md.contains("| caseworkers.hours_per_fte | 1,450 hours a year | MODEL.md 7 [E] |"));
+        assert!(
+            md.contains("| caseworkers.hours_per_fte | 1,450 hours a year | docs/model.md 7 [E] |")
+        );
         assert!(md.contains("run again with `--charts`"));
         let order = [
             "## Headlines",

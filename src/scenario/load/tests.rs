@@ -161,32 +161,35 @@ fn backlog_recovery_has_the_reported_figures() {
     assert_eq!(s.initial.plans_in_force, 7926);
     assert_eq!(s.initial.overdue_reviews, 1600);
     assert_eq!(s.caseworkers.cap, 500);
-    assert_eq!(s.caseworkers.groups.len(), 1);
-    assert_eq!(s.caseworkers.groups[0].fte, 26.5);
+    let fte: Vec<f64> = s.caseworkers.groups.iter().map(|g| g.fte).collect();
+    assert_eq!(fte, vec![26.5, 13.3]);
+    assert!(!s.caseworkers.establishment.enabled);
     assert_eq!(s.backlog_team.len(), 1);
-    // About 100 reviews a month at the default hours.
-    let per_review = 2.0 + 0.612 * 4.0;
+    // About 100 reviews a month at the scenario's own mean hours per review.
+    let per_review =
+        s.work.review_decision.mean() + s.reviews.amend_share * s.work.review_amendment.mean();
     let per_month = s.backlog_team[0].fte * 1450.0 / per_review / 12.0;
     assert!((95.0..=105.0).contains(&per_month), "{per_month}");
 }
 
 #[test]
-fn investment_pair_differs_only_in_staff() {
+fn investment_pair_differs_only_in_what_the_posts_change() {
     let with = load_ok(&root().join("scenarios/investment-2019.toml"));
     let base = load_ok(&root().join("scenarios/investment-2019-baseline.toml"));
-    assert_eq!(with.caseworkers.groups.len(), 3);
+    assert_eq!(with.caseworkers.groups.len(), 2);
     assert_eq!(base.caseworkers.groups.len(), 1);
     assert_eq!(base.name, "investment-2019-baseline");
+    // No EHC caseworkers added beyond the 0-25 share of the autism posts.
+    assert_eq!(with.caseworkers.groups[0].fte, 20.0);
+    assert_eq!(with.caseworkers.groups[1].fte, 1.5);
     let mut b = base.clone();
     b.name = with.name.clone();
     b.description = with.description.clone();
     b.caseworkers.groups = with.caseworkers.groups.clone();
+    b.delays.social_care_advice = with.delays.social_care_advice.clone();
     assert_eq!(b, with);
     // `end` = 2022-03-31 inclusive from 2019-04-01: three years, 1,096 days.
     assert_eq!(with.calendar.days, 1096);
-    let fixed = &with.caseworkers.groups[2];
-    assert_eq!(fixed.fte, 8.5);
-    assert_eq!(fixed.end, Some(date(2020, 5, 25)));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! hold. Each [`Param`] gives the TOML key path, the kind of value (which
 //! fixes its type, its range or allowed values and how it is read and
 //! written), its unit, what it means, where its figure comes from (\[S\]
-//! sourced, \[D\] derived, \[E\] estimated, as in MODEL.md) and where it goes
+//! sourced, \[D\] derived, \[E\] estimated, as in docs/model.md) and where it goes
 //! in [`Scenario`] (an accessor). From this table come:
 //!
 //! - the loader's allowed keys, unknown-key messages with did-you-mean, and
@@ -31,7 +31,7 @@
 //!    sc("caseworkers.agency_premium", Num(R::incl(0.0, 2.0)),
 //!        |s| &mut s.caseworkers.agency_premium)
 //!        .unit("share of the permanent cost")
-//!        .src("[E: +40%, range 25-75%, MODEL.md section 6]")
+//!        .src("[E: +40%, range 25-75%, docs/model.md]")
 //!        .doc("Extra cost of an agency caseworker over a permanent one."),
 //!    ```
 //!    A new section (`[costs]`) needs a line in [`SECTIONS`] too.
@@ -587,7 +587,7 @@ fn staffing_params() -> Vec<Param<Scenario>> {
     let rate = R(B::Incl(0.0), B::Excl(1.0));
     vec![
         sc("caseworkers.establishment.enabled", Flag, |s| &mut s.caseworkers.establishment.enabled)
-            .src("[D: councils' caseworkers grew with their plans, about 200 plans each throughout, MODEL.md section 7]")
+            .src("[D: councils' caseworkers grew with their plans, about 200 plans each throughout, docs/model.md]")
             .doc("true: at each 1 April the caseworkers' posts are set to the cases held divided by cases_per_fte, the added posts starting lag_days later and filled by new starters; posts are never cut."),
         sc("caseworkers.establishment.cases_per_fte", Num(R(B::Excl(0.0), B::Incl(100_000.0))), |s| &mut s.caseworkers.establishment.cases_per_fte)
             .unit("cases per FTE").src("[D: 8,200 plans and about 600 open requests for 41 FTE]")
@@ -596,7 +596,7 @@ fn staffing_params() -> Vec<Param<Scenario>> {
             .unit("days").src("[E: 3 months of budget and recruitment]")
             .doc("Days from the budget date (1 April) to the added posts starting."),
         sc("caseworkers.workforce.leaving_per_year", Num(rate), |s| &mut s.caseworkers.workforce.leaving_per_year)
-            .unit("share a year").src("[E: 20% a year; one county lost 8.1 of 26.5 FTE in 2022, MODEL.md section 5]")
+            .unit("share a year").src("[E: 20% a year; one county lost 8.1 of 26.5 FTE in 2022, docs/model.md]")
             .doc("Share of caseworkers leaving a year; a leaver's post falls vacant until a new starter (or agency cover) arrives."),
         sc("caseworkers.workforce.recruitment_days", Num(days), |s| &mut s.caseworkers.workforce.recruitment_days)
             .unit("days").src("[E: 3 months]")

@@ -230,7 +230,7 @@ EHCSIM_WRITE_DOCS=1 cargo test --lib parameters_reference
 
 (a test fails while this file differs from what the code generates). Every
 key is optional unless marked required; a key left out takes the default
-shown, the built-in medium county of MODEL.md section 7. Sources are marked
+shown, the built-in medium county of docs/model.md. Sources are marked
 \\[S\\] sourced, \\[D\\] derived from sourced figures or \\[E\\] estimated.
 `ehcsim init FILE` writes the same keys as a commented scenario file.
 
