@@ -73,6 +73,8 @@ fn compliance_changes_gradually_with_staffing() {
         .zip(&medians)
         .map(|(f, m)| format!("{:.0}%: {m:.1}", f * 100.0))
         .collect();
+    // Shown with --nocapture, for the README.
+    eprintln!("median 20-week compliance by FTE: {shown:?}");
     let first = medians[0];
     let last = medians[medians.len() - 1];
     assert!(
