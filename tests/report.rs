@@ -164,7 +164,7 @@ fn report_is_written_by_every_run_and_rebuilt_identically() {
         "<h2>Charts</h2>",
         "<h2>How the figures were made</h2>",
         "A short run",
-        "overdue reviews fall to 50 or fewer",
+        "overdue reviews fall to 400 or fewer",
         "ehcsim run short.toml short-more.toml --reps 4 --seed 7",
         "@page { size: A4",
         "break-inside: avoid",

@@ -410,7 +410,7 @@ impl Default for Scenario {
                 start,
                 days: 260 * 7,
             },
-            backlog_cleared_at: 50,
+            backlog_cleared_at: 400,
             requests: Requests {
                 enabled: true,
                 per_year: 2100.0,
