@@ -395,8 +395,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         Err(e) => return Err(Failure::Other(e.into())),
     };
     let mut written = written;
-    let plain: Vec<scenario::Scenario> = scenarios.iter().map(|s| s.scenario().clone()).collect();
-    written.extend(args.report.write(&args.out, &results, &plain)?);
+    written.extend(args.report.write(&args.out, &results)?);
     print_out(&output::summary_table(&results))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     print_out(&format!("\nwrote {}\n", names.join(", ")))

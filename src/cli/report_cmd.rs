@@ -27,12 +27,7 @@ pub struct RunReportArgs {
 impl RunReportArgs {
     /// Writes what was asked after the run's CSV files; returns the paths to
     /// mention (the charts folder once rather than every chart).
-    pub fn write(
-        &self,
-        dir: &Path,
-        run: &RunResults,
-        scenarios: &[Scenario],
-    ) -> Result<Vec<PathBuf>, Failure> {
+    pub fn write(&self, dir: &Path, run: &RunResults) -> Result<Vec<PathBuf>, Failure> {
         let options = ReportOptions {
             report: !self.no_report,
             charts: self.charts,
@@ -40,8 +35,8 @@ impl RunReportArgs {
         if !options.report && !options.charts {
             return Ok(vec![]);
         }
-        let written = adapter::write_run_report(dir, run, scenarios, options)
-            .map_err(|e| Failure::Other(e.into()))?;
+        let written =
+            adapter::write_run_report(dir, run, options).map_err(|e| Failure::Other(e.into()))?;
         Ok(compact(dir, written))
     }
 }
@@ -112,7 +107,7 @@ fn scenario_infos(data: &ReportData) -> Vec<report::ScenarioInfo> {
                 }
                 _ => None,
             }?;
-            let mut info = adapter::scenario_info(&s);
+            let mut info = adapter::scenario_info(&s.name, &s.description, s.backlog_cleared_at);
             info.name = src.name.clone();
             Some(info)
         })

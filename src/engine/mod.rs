@@ -7,4 +7,4 @@ mod rng;
 
 pub use dist::{Dist, Sampler};
 pub use queue::{EventQueue, KeyedHeap, LaneQueue, Time};
-pub use rng::{mix64, replication_seed, stream, KeyedRng, Stream, StreamRng};
+pub use rng::{mix64, replication_seed, stream, KeyedRng, StreamRng};

@@ -23,7 +23,7 @@ mod request;
 mod review;
 mod staff;
 
-use crate::engine::{stream, EventQueue, KeyedRng, Stream, StreamRng, Time};
+use crate::engine::{stream, EventQueue, KeyedRng, StreamRng, Time};
 use crate::results::ReplicationResult;
 use crate::scenario::{OpenStage, Scenario, ValidScenario};
 use metrics::{Recorder, Stocks};
@@ -93,6 +93,17 @@ pub(crate) mod purpose {
     pub const PSYCHOLOGIST_WORK: u64 = 13;
     pub const COMMISSIONED: u64 = 14;
     pub const EVIDENCE: u64 = 15;
+}
+
+/// The model's random streams (tags for [`crate::engine::stream`]). Arrival
+/// times have their own stream; everything decided about a case (its
+/// outcome, work and delays) comes from a [`KeyedRng`] instead.
+pub(crate) mod streams {
+    /// Arrival times of requests ("arrivals").
+    pub const ARRIVALS: u64 = 0x6172_7269_7661_6c73;
+    /// The starting state: plans in force, overdue reviews, open requests
+    /// ("initial").
+    pub const INITIAL: u64 = 0x696e_6974_6961_6c00;
 }
 
 /// Case keys: requests and plans drawn from disjoint key ranges.
@@ -194,7 +205,7 @@ impl<'s> Simulation<'s> {
             p,
             seed,
             queue: EventQueue::new(scenario.end_day(), 2 * plans_cap + 1024),
-            arrivals: stream(seed, Stream::Arrivals),
+            arrivals: stream(seed, streams::ARRIVALS),
             requests: Vec::with_capacity(expected + 1024),
             plans: Vec::with_capacity(plans_cap),
             workers: Vec::new(),
@@ -331,7 +342,7 @@ impl<'s> Simulation<'s> {
     fn set_up_initial_state(&mut self, cancel: &AtomicBool) -> Option<()> {
         const CHECK_EVERY: u32 = 4096;
         let init = &self.sc.initial;
-        let mut rng = stream(self.seed, Stream::Initial);
+        let mut rng = stream(self.seed, streams::INITIAL);
         let overdue_age = init.overdue_age_days.sampler();
         let reviews = &self.sc.reviews;
         for i in 0..init.plans_in_force {

@@ -1,7 +1,7 @@
-//! The one place where the report meets the in-memory results and scenario
-//! types: it writes `monthly.csv` (monthly 20-week compliance, which needs
+//! The one place where the report meets the in-memory results: it writes `monthly.csv` (monthly 20-week compliance, which needs
 //! each replication's weekly values and so cannot be rebuilt from
-//! `weekly.csv`) and turns scenarios into [`ScenarioInfo`]. Everything else
+//! `weekly.csv`) and turns the results' scenario information into
+//! [`ScenarioInfo`]. Everything else
 //! in the report is read back from the output folder's files.
 
 use super::read::MONTHLY_FILE;
@@ -10,7 +10,6 @@ use crate::output::atomic::write_atomic;
 use crate::output::{csv_writer, stats_cells};
 use crate::results::RunResults;
 use crate::results::{Metric, ScenarioResults, Stats};
-use crate::scenario::Scenario;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -91,14 +90,15 @@ pub fn write_monthly<W: Write>(out: W, run: &RunResults) -> io::Result<()> {
     w.flush()
 }
 
-/// What the report shows about a scenario beyond its results.
-pub fn scenario_info(s: &Scenario) -> ScenarioInfo {
+/// What the report shows about a scenario beyond its results: its
+/// description and the level at which its backlog counts as cleared.
+pub fn scenario_info(name: &str, description: &str, cleared_at: u32) -> ScenarioInfo {
     ScenarioInfo {
-        name: s.name.clone(),
-        description: (!s.description.trim().is_empty()).then(|| s.description.clone()),
+        name: name.to_string(),
+        description: (!description.trim().is_empty()).then(|| description.to_string()),
         // No scenario sets a target date yet; the report marks one when given.
         target_date: None,
-        cleared_threshold: Some(s.backlog_cleared_at),
+        cleared_threshold: Some(cleared_at),
     }
 }
 
@@ -108,13 +108,16 @@ pub fn scenario_info(s: &Scenario) -> ScenarioInfo {
 pub fn write_run_report(
     dir: &Path,
     run: &RunResults,
-    scenarios: &[Scenario],
     options: ReportOptions,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let mut written = vec![write_atomic(&dir.join(MONTHLY_FILE), |w| {
         write_monthly(w, run)
     })?];
-    let info: Vec<ScenarioInfo> = scenarios.iter().map(scenario_info).collect();
+    let info: Vec<ScenarioInfo> = run
+        .scenarios
+        .iter()
+        .map(|s| scenario_info(&s.info.name, &s.info.description, s.info.backlog_cleared_at))
+        .collect();
     let data = ReportData::from_dir(dir)?.with_info(&info);
     written.extend(write_report(dir, &data, options)?);
     Ok(written)
