@@ -12,6 +12,7 @@
 
 mod load;
 mod registry;
+pub use registry::{parameter_values, ParameterValue};
 mod teams;
 mod template;
 

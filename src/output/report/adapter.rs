@@ -104,11 +104,13 @@ pub fn scenario_info(name: &str, description: &str, cleared_at: u32) -> Scenario
 
 /// After a run has written its CSV files and manifest into `dir`: writes
 /// `monthly.csv`, then the report and charts as `options` asks, built from
-/// the folder's files and the scenarios' descriptions.
+/// the folder's files and the scenarios' descriptions, and given to `finish`
+/// to add what the caller knows (the sections built from scenario files).
 pub fn write_run_report(
     dir: &Path,
     run: &RunResults,
     options: ReportOptions,
+    finish: &dyn Fn(ReportData) -> ReportData,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let mut written = vec![write_atomic(&dir.join(MONTHLY_FILE), |w| {
         write_monthly(w, run)
@@ -118,7 +120,7 @@ pub fn write_run_report(
         .iter()
         .map(|s| scenario_info(&s.info.name, &s.info.description, s.info.backlog_cleared_at))
         .collect();
-    let data = ReportData::from_dir(dir)?.with_info(&info);
+    let data = finish(ReportData::from_dir(dir)?.with_info(&info));
     written.extend(write_report(dir, &data, options)?);
     Ok(written)
 }

@@ -891,3 +891,67 @@ pub(crate) fn keys_in(path: &str) -> Vec<&'static str> {
     }
     out
 }
+
+/// One parameter of a scenario as an assumption register shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterValue {
+    /// Dotted key path (`requests.per_year`).
+    pub key: &'static str,
+    /// The value as it would be written in a scenario file, on one line
+    /// (lists of tables as their entries separated by `;`).
+    pub value: String,
+    /// Its unit ("" for none).
+    pub unit: &'static str,
+    /// Where the default figure comes from (\[S\], \[D\] or \[E\] and the
+    /// source).
+    pub source: &'static str,
+    /// Whether the value is the built-in default.
+    pub is_default: bool,
+}
+
+/// The value of `p` in `s` on one line.
+fn value_line(p: &Param<Scenario>, s: &Scenario) -> String {
+    let mut s = s.clone();
+    if let Some(v) = p.slot.toml(&mut s) {
+        return v;
+    }
+    match p.slot.blocks(&mut s, p.key, false) {
+        Some(b) => b
+            .split("\n\n")
+            .map(|entry| {
+                entry
+                    .lines()
+                    .filter(|l| !l.starts_with("[["))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        None => NOT_SET.into(),
+    }
+}
+
+/// The value line of a key that is not set.
+const NOT_SET: &str = "(not set)";
+
+/// Every parameter of `s` with its value, unit and source, in the order of
+/// the template (the keys of `docs/parameters.md`).
+pub fn parameter_values(s: &Scenario) -> Vec<ParameterValue> {
+    let default = Scenario::default();
+    scenario_params()
+        .iter()
+        .filter(|p| p.key != "name" && p.key != "description")
+        .filter_map(|p| {
+            // A key left out by design (`calendar.end` when the length is
+            // given in weeks, or the other way round) has no value to show.
+            let value = value_line(p, s);
+            (value != NOT_SET).then(|| ParameterValue {
+                key: p.key,
+                is_default: value == value_line(p, &default),
+                value,
+                unit: p.unit,
+                source: p.source,
+            })
+        })
+        .collect()
+}
