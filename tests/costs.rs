@@ -21,8 +21,10 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// Three financial years from 1 April 2019, nothing but staff.
 fn staff_only(cost_per_fte_year: f64, pay_award: f64) -> Scenario {
-    let mut s = Scenario::default();
-    s.name = "costs".into();
+    let mut s = Scenario {
+        name: "costs".into(),
+        ..Scenario::default()
+    };
     s.calendar.start = date(2019, 4, 1);
     s.calendar.days = (date(2022, 4, 1) - date(2019, 4, 1)).num_days() as u32;
     s.requests.enabled = false;
