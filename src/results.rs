@@ -89,6 +89,10 @@ metrics! {
     PlansCeasedTotal => "plans_ceased_total",
     /// Psychologist advice commissioned from outside during the week.
     CommissionedAdvice => "commissioned_advice",
+    /// Staff costs counted in the week, in pounds: caseworkers, backlog
+    /// team and psychologists in post and working, and hires (as the
+    /// `staff_cost` KPI).
+    StaffCost => "staff_cost",
 }
 
 /// The period a KPI value covers.
@@ -165,6 +169,24 @@ kpis! {
     PeakCaseload => "peak_caseload", false,
     /// Most cases waiting unallocated at any week's end.
     PeakUnallocatedCases => "peak_unallocated_cases", false,
+    /// Staff costs in pounds: caseworker, backlog-team and psychologist
+    /// costs and hires.
+    StaffCost => "staff_cost", false,
+    /// Caseworkers in post and working, in pounds: permanent staff at the
+    /// year's pay level, agency cover with its premium; vacancies cost
+    /// nothing.
+    CaseworkerCost => "caseworker_cost", false,
+    /// Backlog-team staff in post, in pounds.
+    BacklogTeamCost => "backlog_team_cost", false,
+    /// Educational psychologists, in pounds.
+    PsychologistCost => "psychologist_cost", false,
+    /// One-off costs of hires (new starters and added establishment posts),
+    /// in pounds.
+    HireCost => "hire_cost", false,
+    /// Psychologist advice commissioned from outside, in pounds.
+    CommissionedAdviceCost => "commissioned_advice_cost", false,
+    /// Staff costs and commissioned advice, in pounds.
+    TotalCost => "total_cost", false,
 }
 
 /// One KPI value of one replication.

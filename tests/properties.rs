@@ -339,6 +339,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         fte_growth_per_year: ep_growth,
                         commission_above: commission,
                         commissioned_days: commissioned,
+                        ..Scenario::default().psychologists
                     },
                     reviews,
                     cessation: Cessation { per_year: cease },
@@ -358,6 +359,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         Vec::new()
                     },
                     backlog_team: backlog,
+                    costs: Default::default(),
                     initial,
                 }
             },

@@ -1,6 +1,7 @@
 //! Counters the model keeps as it runs, and their recording into weekly rows
 //! and per-financial-year KPIs.
 
+use super::costs::YearCosts;
 use crate::calendar::Calendar;
 use crate::results::{Kpi, KpiValue, Metric, Period};
 
@@ -41,6 +42,8 @@ pub(crate) struct WeekFlows {
     pub issued_20w: u32,
     pub reviews_completed: u32,
     pub commissioned_advice: u32,
+    /// Staff costs counted in the week (model/costs.rs).
+    pub staff_cost: f64,
 }
 
 /// Accumulators for one financial year.
@@ -59,6 +62,25 @@ pub(crate) struct YearFlows {
     pub overdue_at_end: Option<u32>,
 }
 
+/// The cost KPIs of one period.
+fn push_costs(out: &mut Vec<KpiValue>, period: Period, c: &YearCosts) {
+    for (kpi, value) in [
+        (Kpi::StaffCost, c.staff()),
+        (Kpi::CaseworkerCost, c.caseworkers),
+        (Kpi::BacklogTeamCost, c.backlog),
+        (Kpi::PsychologistCost, c.psychologists),
+        (Kpi::HireCost, c.hires),
+        (Kpi::CommissionedAdviceCost, c.commissioned),
+        (Kpi::TotalCost, c.staff() + c.commissioned),
+    ] {
+        out.push(KpiValue {
+            kpi,
+            period,
+            value: Some(value),
+        });
+    }
+}
+
 /// Everything recorded during one replication.
 pub(crate) struct Recorder {
     pub week: WeekFlows,
@@ -69,6 +91,8 @@ pub(crate) struct Recorder {
     pub weekly: Vec<f64>,
     pub peak_caseload: u32,
     pub peak_unallocated: u32,
+    /// Advice commissioned in the weeks closed so far.
+    pub commissioned_total: u64,
 }
 
 fn ratio(num: u32, den: u32) -> Option<f64> {
@@ -84,6 +108,7 @@ impl Recorder {
             weekly: vec![0.0; calendar.weeks() * Metric::ALL.len()],
             peak_caseload: 0,
             peak_unallocated: 0,
+            commissioned_total: 0,
         }
     }
 
@@ -136,18 +161,31 @@ impl Recorder {
                 Metric::RequestsTotal => s.requests_total as f64,
                 Metric::PlansCeasedTotal => s.plans_ceased as f64,
                 Metric::CommissionedAdvice => f.commissioned_advice as f64,
+                Metric::StaffCost => f.staff_cost,
             };
         }
         self.peak_caseload = self.peak_caseload.max(max_caseload);
         self.peak_unallocated = self.peak_unallocated.max(s.unallocated);
+        self.commissioned_total += u64::from(f.commissioned_advice);
         self.week = WeekFlows::default();
     }
 
     /// The KPI values of the replication, in a fixed order: every
     /// per-year KPI for every year, then the horizon KPIs.
-    pub fn kpis(&self, calendar: &Calendar, backlog_cleared_at: u32) -> Vec<KpiValue> {
-        let mut out = Vec::with_capacity(self.years.len() * 7 + 4);
-        for (fy, y) in calendar.financial_years().into_iter().zip(&self.years) {
+    pub fn kpis(
+        &self,
+        calendar: &Calendar,
+        backlog_cleared_at: u32,
+        costs: &[YearCosts],
+    ) -> Vec<KpiValue> {
+        let mut out = Vec::with_capacity(self.years.len() * 15 + 11);
+        let none = YearCosts::default();
+        for (i, (fy, y)) in calendar
+            .financial_years()
+            .into_iter()
+            .zip(&self.years)
+            .enumerate()
+        {
             let period = Period::Year(fy);
             let mut push = |kpi, value| out.push(KpiValue { kpi, period, value });
             push(
@@ -176,6 +214,7 @@ impl Recorder {
                 Kpi::OverdueReviewsAtYearEnd,
                 y.overdue_at_end.map(f64::from),
             );
+            push_costs(&mut out, period, costs.get(i).unwrap_or(&none));
         }
         // By calendar year, as SEN2 reports, for the KPIs it publishes.
         for (year, y) in calendar
@@ -225,6 +264,15 @@ impl Recorder {
             period,
             value: Some(self.peak_unallocated as f64),
         });
+        let mut total = YearCosts::default();
+        for c in costs {
+            total.caseworkers += c.caseworkers;
+            total.backlog += c.backlog;
+            total.psychologists += c.psychologists;
+            total.hires += c.hires;
+            total.commissioned += c.commissioned;
+        }
+        push_costs(&mut out, period, &total);
         out
     }
 

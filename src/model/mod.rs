@@ -16,6 +16,7 @@
 //! every caseworker of its teams at the cap waits unallocated, and its tasks
 //! do not enter a queue until it is allocated.
 
+mod costs;
 mod load_check;
 mod metrics;
 mod params;
@@ -177,6 +178,8 @@ pub struct Simulation<'s> {
     pub(crate) psychologists: staff::Psychologists,
     pub(crate) stocks: Stocks,
     pub(crate) rec: Recorder,
+    /// Money counted so far.
+    pub(crate) costs: costs::CostMeter,
     pub(crate) events: u64,
     pub(crate) finished: bool,
 }
@@ -217,9 +220,11 @@ impl<'s> Simulation<'s> {
             psychologists: staff::Psychologists::new(scenario),
             stocks: Stocks::default(),
             rec: Recorder::new(&scenario.calendar),
+            costs: costs::CostMeter::new(scenario),
             events: 0,
             finished: false,
         };
+        sim.recount_psychologist_cost();
         sim.set_up_staff();
         sim.set_up_initial_state(cancel)?;
         sim.queue.schedule(0.0, Event::Arrival);
@@ -296,9 +301,11 @@ impl<'s> Simulation<'s> {
             } => self.on_workforce(worker, generation, change),
             Event::WeekEnd { week } => self.on_week_end(week as usize),
             Event::YearEnd { year } => {
+                self.settle_costs(year as usize);
                 self.rec.years[year as usize].overdue_at_end = Some(self.stocks.overdue_reviews);
                 self.set_establishments();
                 self.grow_psychologists(year as usize + 1);
+                self.recount_psychologist_cost();
             }
         }
     }
@@ -306,6 +313,14 @@ impl<'s> Simulation<'s> {
     fn on_week_end(&mut self, week: usize) {
         let max_caseload = self.workers.iter().map(Worker::held).max().unwrap_or(0);
         self.stocks.psychologist_queue = self.psychologists.queue.len() as u32;
+        let last = week + 1 >= self.sc.calendar.weeks();
+        if last {
+            // Everything from the last 1 April (or the start) to the end.
+            self.settle_costs(self.costs.years.len().saturating_sub(1));
+        } else {
+            self.costs.count_to(self.queue.now());
+        }
+        self.rec.week.staff_cost = self.costs.close_week();
         self.rec.close_week(week, &self.stocks, max_caseload);
         if week + 1 < self.sc.calendar.weeks() {
             let next = self.sc.calendar.week_end_day(week + 1);
@@ -493,7 +508,11 @@ impl<'s> Simulation<'s> {
     }
 
     fn into_result(self, replication: u64) -> ReplicationResult {
-        let kpis = self.rec.kpis(&self.sc.calendar, self.sc.backlog_cleared_at);
+        let kpis = self.rec.kpis(
+            &self.sc.calendar,
+            self.sc.backlog_cleared_at,
+            &self.costs.years,
+        );
         ReplicationResult {
             replication,
             seed: self.seed,

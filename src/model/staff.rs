@@ -298,17 +298,25 @@ impl Simulation<'_> {
     fn recount_fte(&mut self) {
         // Summed afresh, not kept as a running total, so rounding cannot
         // leave a small negative FTE once every group has left.
-        let (mut cw, mut bl) = (0.0, 0.0);
+        let (mut cw, mut agency, mut bl) = (0.0, 0.0, 0.0);
         for w in &self.workers {
             if w.working() {
                 match w.role {
-                    Role::Caseworker => cw += w.fte,
+                    Role::Caseworker => {
+                        cw += w.fte;
+                        if w.agency {
+                            agency += w.fte;
+                        }
+                    }
                     Role::Backlog => bl += w.fte,
                 }
             }
         }
         self.stocks.caseworker_fte = cw;
         self.stocks.backlog_fte = bl;
+        // The cost so far is counted at the old rates, then the rates follow
+        // the FTE now working (model/costs.rs).
+        self.set_staff_cost_rates(cw, agency, bl);
     }
 
     pub(super) fn on_staffing(&mut self, group: u32, starts: bool) {
@@ -429,6 +437,7 @@ impl Simulation<'_> {
                 );
                 self.schedule_leaving(w);
                 self.recount_fte();
+                self.count_hires(now, 1);
                 self.find_work(w);
                 self.allocate_waiting();
             }
@@ -474,6 +483,8 @@ impl Simulation<'_> {
             if add >= 0.5 {
                 let first = self.workers.len();
                 self.add_posts(Some(t as u32), add, None, now + e.lag_days, f64::INFINITY);
+                // Each added post is a hire when it starts.
+                self.count_hires(now + e.lag_days, self.workers.len() - first);
                 // The added posts are filled by new starters.
                 let wf = &self.teams[t].workforce;
                 let (productivity, ramp) = (wf.new_starter_productivity, wf.new_starter_days);

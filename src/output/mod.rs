@@ -42,7 +42,7 @@ pub use manifest::{
     sha256_file, FileRecord, Manifest, ManifestInput, ScenarioSource, GIT_REVISION, MANIFEST_FILE,
     VERSION,
 };
-pub use number::{format_number, format_optional};
+pub use number::{format_number, format_optional, format_pounds};
 pub use replications::{write_replications, REPLICATIONS_FILE, REPLICATIONS_HEADER};
 pub use summary::{write_summary, SUMMARY_FILE, SUMMARY_HEADER};
 pub use table::summary_table;

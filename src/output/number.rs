@@ -40,9 +40,62 @@ pub fn format_optional(value: Option<f64>) -> String {
     value.map(format_number).unwrap_or_default()
 }
 
+/// Formats an amount of money for people: rounded to whole pounds, with a
+/// pound sign and thousands separators. Values that are not finite become
+/// "n/a".
+///
+/// ```
+/// use ehcsim::output::format_pounds;
+/// assert_eq!(format_pounds(1_234_567.4), "£1,234,567");
+/// assert_eq!(format_pounds(999.5), "£1,000");
+/// assert_eq!(format_pounds(-45_070.0), "-£45,070");
+/// ```
+pub fn format_pounds(value: f64) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
+    let n = value.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut s = String::with_capacity(digits.len() + digits.len() / 3 + 3);
+    if n < 0 {
+        s.push('-');
+    }
+    s.push('£');
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            s.push(',');
+        }
+        s.push(c);
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pounds() {
+        let cases: &[(f64, &str)] = &[
+            (0.0, "£0"),
+            (-0.0, "£0"),
+            (-0.4, "£0"),
+            (0.5, "£1"),
+            (999.0, "£999"),
+            (1000.0, "£1,000"),
+            (12_345.0, "£12,345"),
+            (123_456.0, "£123,456"),
+            (639_994.0, "£639,994"),
+            (1_234_567.0, "£1,234,567"),
+            (1_000_000_000.0, "£1,000,000,000"),
+            (-1_234.0, "-£1,234"),
+            (f64::NAN, "n/a"),
+            (f64::INFINITY, "n/a"),
+        ];
+        for &(v, want) in cases {
+            assert_eq!(format_pounds(v), want, "formatting {v}");
+        }
+    }
 
     #[test]
     fn edge_cases() {

@@ -4,6 +4,7 @@
 //! counts with thousands separators, dates rather than week numbers. No
 //! colours; every line fits in 100 columns (a long scenario name aside).
 
+use super::format_pounds;
 use crate::calendar::{Calendar, FinancialYear};
 use crate::results::{Kpi, Period, RunResults, ScenarioResults, Stats};
 use std::collections::BTreeSet;
@@ -61,6 +62,8 @@ struct Notes {
     part_year: bool,
     /// Some value is not defined.
     not_available: bool,
+    /// Costs are shown.
+    costs: bool,
 }
 
 impl Notes {
@@ -76,6 +79,14 @@ impl Notes {
             "** The week from which overdue reviews stay at or below the stated level to the end \
              of the run; \"never in the run\" where that does not happen before the run ends.",
         );
+        if self.costs {
+            push_wrapped(
+                out,
+                "*** Caseworkers, backlog team and psychologists in post and working (a vacancy \
+                 costs nothing, agency cover costs the premium) and hires, at each year's pay \
+                 level, in pounds; the next column adds advice commissioned from outside.",
+            );
+        }
         if self.part_year {
             push_wrapped(
                 out,
@@ -146,6 +157,41 @@ fn scenario_block(out: &mut String, results: &ScenarioResults, ranges: bool, not
         push_aligned(out, &rows);
     }
     out.push('\n');
+
+    // Money by financial year, where the results have it.
+    let cost_years: BTreeSet<FinancialYear> = results
+        .summary
+        .iter()
+        .filter(|r| r.kpi == Kpi::StaffCost)
+        .filter_map(|r| match r.period {
+            Period::Year(fy) => Some(fy),
+            Period::CalendarYear(_) | Period::Horizon => None,
+        })
+        .collect();
+    if !cost_years.is_empty() {
+        let mut rows = vec![vec![
+            "Financial year".to_string(),
+            "Staff cost***".to_string(),
+            "With commissioned advice".to_string(),
+        ]];
+        let mut years: Vec<Period> = cost_years.iter().map(|&fy| Period::Year(fy)).collect();
+        years.push(Period::Horizon);
+        for period in years {
+            let stat = |kpi| results.summary_stats(kpi, period);
+            rows.push(vec![
+                match period {
+                    Period::Year(fy) if is_part_year(calendar, fy) => format!("{fy} (part)"),
+                    Period::Year(fy) => fy.to_string(),
+                    _ => "Whole run".to_string(),
+                },
+                median_range(stat(Kpi::StaffCost), ranges, format_pounds),
+                median_range(stat(Kpi::TotalCost), ranges, format_pounds),
+            ]);
+        }
+        notes.costs = true;
+        push_aligned(out, &rows);
+        out.push('\n');
+    }
 
     // Over the whole run.
     let horizon = |kpi| results.summary_stats(kpi, Period::Horizon);
@@ -323,6 +369,12 @@ mod tests {
             ),
             kv(Kpi::PeakCaseload, h, Some(212.4)),
             kv(Kpi::PeakUnallocatedCases, h, Some(0.0)),
+            kv(Kpi::StaffCost, y1, Some(1_845_000.0 + 1_000.0 * r)),
+            kv(Kpi::TotalCost, y1, Some(1_900_000.0)),
+            kv(Kpi::StaffCost, y2, Some(1_000_000.0)),
+            kv(Kpi::TotalCost, y2, Some(1_000_000.0)),
+            kv(Kpi::StaffCost, h, Some(2_845_000.0 + 1_000.0 * r)),
+            kv(Kpi::TotalCost, h, Some(2_900_000.0)),
         ]
     }
 
@@ -392,6 +444,14 @@ mod tests {
             "{t}"
         );
         assert!(t.contains("\nn/a: not defined"), "{t}");
+        // Staff cost 1,845,000 + 1,000 r: median 1,849,500, p10 1,845,900,
+        // p90 1,853,100.
+        assert!(
+            t.contains("£1,849,500 (£1,845,900-£1,853,100)   £1,900,000 (£1,900,000-£1,900,000)"),
+            "{t}"
+        );
+        assert!(t.contains("\nWhole run "), "{t}");
+        assert!(t.contains("\n*** Caseworkers"), "{t}");
         assert_eq!(t.matches("(part): the run").count(), 1, "{t}");
         assert!(
             t.lines()

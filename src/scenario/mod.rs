@@ -64,8 +64,41 @@ pub struct Scenario {
     pub complexity: Vec<ComplexityClass>,
     /// Temporary staff working only on overdue reviews.
     pub backlog_team: Vec<StaffGroup>,
+    /// What staff cost.
+    pub costs: Costs,
     /// Where the council stands on the start date.
     pub initial: Initial,
+}
+
+/// What staff cost, at the prices of the financial year containing the
+/// start date (docs/model.md, costs). Money is counted only for FTE in post
+/// and working: a vacancy costs nothing, agency cover costs the premium.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Costs {
+    /// Fully loaded cost of one caseworker or backlog-team FTE for a
+    /// financial year (salary and on-costs). Default £45,000 \[D: a county
+    /// cabinet approved 14.2 FTE at just over £640,000 a year, £45,070 each].
+    pub cost_per_fte_year: f64,
+    /// Pay award applied each 1 April after the start, compounding, to
+    /// every cost per FTE-year. Default 0.032 \[S: from April 2025].
+    pub pay_award: f64,
+    /// Extra cost of agency cover over a permanent post, as a share of the
+    /// permanent cost. Default 0.40 \[E: range 0.25-0.75].
+    pub agency_premium: f64,
+    /// One-off cost of each hire: a new starter filling a vacancy or an
+    /// added establishment post. Default 0 \[E\].
+    pub cost_per_hire: f64,
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Costs {
+            cost_per_fte_year: 45_000.0,
+            pay_award: 0.032,
+            agency_premium: 0.40,
+            cost_per_hire: 0.0,
+        }
+    }
 }
 
 /// Requests for an EHC needs assessment.
@@ -168,6 +201,12 @@ pub struct Psychologists {
     pub commission_above: Option<u32>,
     /// Days a commissioned advice takes. Default lognormal mean 35, cv 0.4 \[E\].
     pub commissioned_days: Dist,
+    /// Fully loaded cost of one psychologist FTE for a financial year.
+    /// Default £75,000 \[E\].
+    pub cost_per_fte_year: f64,
+    /// Cost of one commissioned advice. Default £1,250 \[S: one county's
+    /// 2024 backlog budget].
+    pub cost_per_commissioned_advice: f64,
 }
 
 /// Annual reviews of plans in force.
@@ -443,6 +482,8 @@ impl Default for Scenario {
                     mean: 35.0,
                     cv: 0.4,
                 },
+                cost_per_fte_year: 75_000.0,
+                cost_per_commissioned_advice: 1_250.0,
             },
             reviews: Reviews {
                 enabled: true,
@@ -484,6 +525,7 @@ impl Default for Scenario {
             teams: Vec::new(),
             complexity: default_complexity(),
             backlog_team: Vec::new(),
+            costs: Costs::default(),
             initial: default_initial(),
         }
     }

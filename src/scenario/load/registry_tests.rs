@@ -370,8 +370,8 @@ fn staff_groups_read_every_key() {
 #[test]
 fn every_field_has_a_key() {
     use crate::scenario::{
-        Caseworkers, Cessation, ComplexityClass, Delays, Establishment, Initial, OpenRequests,
-        Panel, Psychologists, Requests, Reviews, Team, Work, Workforce,
+        Caseworkers, Cessation, ComplexityClass, Costs, Delays, Establishment, Initial,
+        OpenRequests, Panel, Psychologists, Requests, Reviews, Team, Work, Workforce,
     };
     let Scenario {
         name: _,
@@ -389,6 +389,7 @@ fn every_field_has_a_key() {
         backlog_team: _,
         teams: _,
         complexity,
+        costs,
         initial,
     } = Scenario::default();
     // Teams' keys are listed in `team_params` (checked by its own test).
@@ -453,7 +454,15 @@ fn every_field_has_a_key() {
         fte_growth_per_year: _,
         commission_above: _,
         commissioned_days: _,
+        cost_per_fte_year: _,
+        cost_per_commissioned_advice: _,
     } = psychologists;
+    let Costs {
+        cost_per_fte_year: _,
+        pay_award: _,
+        agency_premium: _,
+        cost_per_hire: _,
+    } = costs;
     let Reviews {
         enabled: _,
         interval_days: _,
@@ -506,7 +515,7 @@ fn every_field_has_a_key() {
         count: _,
         age_days: _,
     } = open_requests[0].clone();
-    // 71 keys: one per field above (the calendar's length has two,
+    // 77 keys: one per field above (the calendar's length has two,
     // `horizon_weeks` and `end`; the order of work has two, `priority` and
     // `within_rank`), and 34 keys of list entries (5 of a staff group,
     // twice, 3 of open requests, 4 of a complexity class and 17 of a team).
@@ -515,5 +524,5 @@ fn every_field_has_a_key() {
         .iter()
         .map(|p| p.slot.fields().len())
         .sum();
-    assert_eq!((scenario_params().len(), fields), (71, 34));
+    assert_eq!((scenario_params().len(), fields), (77, 34));
 }

@@ -278,10 +278,16 @@ pub(crate) const SECTIONS: &[(&str, &str)] = &[
         "caseworkers.workforce",
         "Turnover, vacancies, new starters and agency cover of caseworker posts",
     ),
+    (
+        "costs",
+        "What staff cost, counted only for FTE in post and working, by financial year",
+    ),
     ("initial", "Where the council stands on the start date"),
 ];
 
 const SHARE: R = R::incl(0.0, 1.0);
+/// An amount of money in pounds: at most £100 million.
+const MONEY: R = R::incl(0.0, 100_000_000.0);
 /// Productive hours per FTE-year: positive, at most every hour of the year.
 /// (Tiny values are allowed: the theory tests use a caseworker who holds a
 /// task and never finishes it.)
@@ -333,6 +339,7 @@ pub(crate) fn scenario_params() -> &'static [Param<Scenario>] {
         v.extend(work_params());
         v.extend(capacity_params());
         v.extend(staffing_params());
+        v.extend(cost_params());
         v.extend(initial_params());
         v
     });
@@ -522,6 +529,12 @@ fn capacity_params() -> Vec<Param<Scenario>> {
         sc("psychologists.commissioned_days", Distr { unit: "days", max: MAX_DAYS }, |s| &mut s.psychologists.commissioned_days)
             .unit("days").src("[E: lognormal, mean 35 days, cv 0.4]")
             .doc("Days a commissioned advice takes."),
+        sc("psychologists.cost_per_fte_year", Num(MONEY), |s| &mut s.psychologists.cost_per_fte_year)
+            .unit("pounds a year").src("[E: about £75,000 fully loaded, docs/model.md]")
+            .doc("Cost of one psychologist FTE for a financial year, at the start year's prices (the pay award applies)."),
+        sc("psychologists.cost_per_commissioned_advice", Num(MONEY), |s| &mut s.psychologists.cost_per_commissioned_advice)
+            .unit("pounds").src("[S: £1,250, one county's 2024 backlog budget]")
+            .doc("Cost of one advice commissioned from outside, counted when it is commissioned (no pay award)."),
         sc("reviews.enabled", Flag, |s| &mut s.reviews.enabled)
             .doc("false: plans are never reviewed (a simpler model for checking)."),
         sc("reviews.interval_days", Num(INTERVAL), |s| &mut s.reviews.interval_days)
@@ -632,6 +645,24 @@ fn staffing_params() -> Vec<Param<Scenario>> {
         )
         .src("[E: a fifth simple, three fifths standard, a fifth complex; mean multipliers 1, so the sourced mean hours are kept]")
         .doc("Classes of case complexity, one [[complexity]] each: a share of requests (shares are normalised to sum to 1) and multipliers on every caseworker and psychologist task's hours and on health, social care and school advice delays. An empty list (complexity = []) makes every case alike."),
+    ]
+}
+
+fn cost_params() -> Vec<Param<Scenario>> {
+    vec![
+        sc("costs.cost_per_fte_year", Num(MONEY), |s| &mut s.costs.cost_per_fte_year)
+            .unit("pounds a year")
+            .src("[D: a county cabinet approved 14.2 FTE at just over £640,000 a year, £45,070 each; about £34,300 salary and 31% on-costs, docs/model.md]")
+            .doc("Fully loaded cost of one caseworker or backlog-team FTE for a financial year, at the prices of the financial year containing the start date; a part year costs its share of days."),
+        sc("costs.pay_award", Num(R::incl(-0.5, 1.0)), |s| &mut s.costs.pay_award)
+            .unit("share a year").src("[S: 3.2% from April 2025]")
+            .doc("Pay award applied each 1 April after the start, compounding, to every cost per FTE-year."),
+        sc("costs.agency_premium", Num(R::incl(0.0, 5.0)), |s| &mut s.costs.agency_premium)
+            .unit("share of the permanent cost").src("[E: +40%, range 25-75%]")
+            .doc("Extra cost of agency cover of a vacant caseworker post over the permanent cost."),
+        sc("costs.cost_per_hire", Num(MONEY), |s| &mut s.costs.cost_per_hire)
+            .unit("pounds").src("[E: none by default]")
+            .doc("One-off cost of each hire, counted when a new starter fills a vacancy or an added establishment post starts (no pay award)."),
     ]
 }
 
