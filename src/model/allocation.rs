@@ -105,6 +105,7 @@ impl RoomIndex {
     }
 
     /// Post `w`'s entries as recorded.
+    #[inline]
     pub fn entered(&self, w: u32) -> Entry {
         self.entered.get(w as usize).copied().unwrap_or_default()
     }

@@ -912,8 +912,11 @@ impl Simulation<'_> {
     pub(crate) fn find_work(&mut self, w: u32) {
         // Every post that starts working (its group starts, a new starter or
         // agency cover fills it) looks for work before anything is allocated:
-        // this is where it enters the index of posts with room.
-        self.update_room(w);
+        // this is where it enters the index of posts with room. A post
+        // already entered is up to date (every change of load updates it).
+        if self.room.entered(w) == Entry::default() {
+            self.update_room(w);
+        }
         let worker = &self.workers[w as usize];
         if !worker.working() || worker.current.is_some() {
             return;
