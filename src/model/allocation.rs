@@ -116,10 +116,14 @@ impl RoomIndex {
         let plans = self.entered.iter().filter(|e| e.plan.is_some()).count();
         requests == self.requests.len()
             && plans == self.plans.len()
-            && self.requests.iter().all(|&(a, b, w)| {
-                self.entered(w).request == Some((a, b))
-            })
-            && self.plans.iter().all(|&(a, w)| self.entered(w).plan == Some(a))
+            && self
+                .requests
+                .iter()
+                .all(|&(a, b, w)| self.entered(w).request == Some((a, b)))
+            && self
+                .plans
+                .iter()
+                .all(|&(a, w)| self.entered(w).plan == Some(a))
     }
 }
 
@@ -129,7 +133,17 @@ mod tests {
 
     #[test]
     fn the_integer_map_keeps_the_order_of_loads() {
-        let xs = [0.0, 1e-300, 0.001, 1.0 / 3.0, 2.0 / 6.0, 0.5, 1.0, 7.5, 1e300];
+        let xs = [
+            0.0,
+            1e-300,
+            0.001,
+            1.0 / 3.0,
+            2.0 / 6.0,
+            0.5,
+            1.0,
+            7.5,
+            1e300,
+        ];
         for &a in &xs {
             for &b in &xs {
                 assert_eq!(a < b, ordered(a) < ordered(b), "{a} {b}");
