@@ -285,3 +285,50 @@ fn memory_estimate_grows_with_replications_and_weeks() {
     assert!(big.results >= 2 * 100_000 * 261 * Metric::ALL.len() as u64 * 8);
     assert!(experiment::memory_limit() >= 1 << 30);
 }
+
+#[test]
+fn allocation_by_the_index_is_the_scans_choice_with_several_teams() {
+    // The audit checks every week that the index of posts with room picks
+    // what a scan of every post picks. Three teams (requests, plans, all),
+    // a binding cap, turnover with leavers' cases held by the vacant post
+    // and agency cover, a fixed-term group and posts added as demand grows.
+    use ehcsim::scenario::{Establishment, Holds, LeaversCases};
+    let mut s = short(78);
+    let start = s.calendar.start;
+    let base = s.effective_teams()[0].clone();
+    let mut assessment = base.clone();
+    assessment.name = "assessment".into();
+    assessment.holds = Holds::Requests;
+    assessment.groups = vec![
+        group("assessment core", 4.5, None, None),
+        group(
+            "assessment fixed term",
+            2.0,
+            Some(start + chrono::Duration::days(40)),
+            Some(start + chrono::Duration::days(200)),
+        ),
+    ];
+    assessment.workforce = Workforce {
+        leaving_per_year: 0.6,
+        ..Workforce::default()
+    };
+    let mut locality = base.clone();
+    locality.name = "locality".into();
+    locality.holds = Holds::Plans;
+    locality.cap = 300;
+    locality.groups = vec![group("locality core", 12.5, None, None)];
+    locality.establishment = Establishment::fixed();
+    locality.workforce = Workforce {
+        leaving_per_year: 0.8,
+        agency_cover_after_days: Some(30.0),
+        leavers_cases: LeaversCases::Hold,
+        ..Workforce::default()
+    };
+    let mut all = base;
+    all.name = "all".into();
+    all.holds = Holds::All;
+    all.pooled = true;
+    all.groups = vec![group("all core", 6.0, None, None)];
+    s.teams = vec![assessment, locality, all];
+    audit_every_week(&s, 11);
+}

@@ -16,6 +16,7 @@
 //! every caseworker of its teams at the cap waits unallocated, and its tasks
 //! do not enter a queue until it is allocated.
 
+mod allocation;
 mod costs;
 mod load_check;
 mod metrics;
@@ -175,6 +176,8 @@ pub struct Simulation<'s> {
     pub(crate) work: WorkQueues,
     pub(crate) unallocated_requests: VecDeque<Case>,
     pub(crate) unallocated_plans: VecDeque<Case>,
+    /// The caseworkers with room, in allocation order.
+    pub(crate) room: allocation::RoomIndex,
     pub(crate) psychologists: staff::Psychologists,
     pub(crate) stocks: Stocks,
     pub(crate) rec: Recorder,
@@ -217,6 +220,7 @@ impl<'s> Simulation<'s> {
             work: WorkQueues::new(),
             unallocated_requests: VecDeque::with_capacity(1024),
             unallocated_plans: VecDeque::with_capacity(1024),
+            room: allocation::RoomIndex::default(),
             psychologists: staff::Psychologists::new(scenario),
             stocks: Stocks::default(),
             rec: Recorder::new(&scenario.calendar),
@@ -403,7 +407,8 @@ impl<'s> Simulation<'s> {
     }
 
     /// Checks every conservation law and the caseload cap against a full
-    /// recount of the entity tables; the message names the first breach.
+    /// recount of the entity tables, and the index of posts with room
+    /// against a scan of every post; the message names the first breach.
     pub fn audit(&self) -> Result<(), String> {
         let mut count = [0u32; 7];
         let mut held = vec![0u32; self.workers.len()];
@@ -498,7 +503,7 @@ impl<'s> Simulation<'s> {
         if held.iter().sum::<u32>() != s.cases_held {
             return Err("cases held and their counter disagree".into());
         }
-        Ok(())
+        self.audit_room()
     }
 
     /// Finishes the run (if not already) and returns its record.

@@ -3,6 +3,7 @@
 //! work queue, and a workforce that changes (leavers, vacancies, new
 //! starters, agency cover, an establishment that follows demand).
 
+use super::allocation::{ordered, Entry};
 use super::{Case, Event, Simulation, TaskState, NOBODY};
 use crate::engine::KeyedHeap;
 use crate::scenario::{Establishment, Holds, LeaversCases, Scenario, StaffGroup, Team, Workforce};
@@ -526,6 +527,7 @@ impl Simulation<'_> {
         orphans.clear();
         // Give the (now empty) vector back so its room is reused.
         self.workers[w as usize].cases = orphans;
+        self.update_room(w);
         self.allocate_waiting();
     }
 
@@ -569,15 +571,54 @@ impl Simulation<'_> {
     /// request first the one with the fewest open requests for their FTE,
     /// as councils share out new assessments (a count of cases alone would
     /// send every new request to a new starter's empty caseload). Ties go to
-    /// the lowest index.
-    fn best_holder(&self, case: Case) -> u32 {
+    /// the lowest index. Taken from the index of posts with room, in
+    /// O(log n); [`Simulation::best_holder_by_scan`] is the same choice by a
+    /// scan of every post.
+    fn best_holder(&mut self, case: Case) -> u32 {
+        let request = matches!(case, Case::Request(_));
+        while let Some(w) = self.room.first(request) {
+            if self.workers[w as usize].has_room() {
+                return w;
+            }
+            // The post stopped working since it was last entered.
+            self.update_room(w);
+        }
+        NOBODY
+    }
+
+    /// The entries post `w` should have in the index of posts with room.
+    fn room_entry(&self, w: u32) -> Entry {
+        let worker = &self.workers[w as usize];
+        if !worker.has_room() {
+            return Entry::default();
+        }
+        let holds = self.teams[worker.team as usize].holds;
+        let share = ordered(worker.held() as f64 / worker.cap as f64);
+        Entry {
+            request: holds
+                .requests()
+                .then(|| (ordered(worker.requests as f64 / worker.fte), share)),
+            plan: holds.plans().then_some(share),
+        }
+    }
+
+    /// Brings post `w`'s entries in the index of posts with room up to date:
+    /// called whenever its load or working state may have changed.
+    pub(super) fn update_room(&mut self, w: u32) {
+        let entry = self.room_entry(w);
+        self.room.set(w, entry);
+    }
+
+    /// The choice of [`Simulation::best_holder`] for a request (or a plan)
+    /// by a scan of every post of every team holding it (for the audit).
+    pub(super) fn best_holder_by_scan(&self, request: bool) -> u32 {
         let mut best = NOBODY;
         let mut best_load = (f64::INFINITY, f64::INFINITY);
-        let is_request = matches!(case, Case::Request(_));
         for team in &self.teams {
-            let holds = match case {
-                Case::Request(_) => team.holds.requests(),
-                Case::Plan(_) => team.holds.plans(),
+            let holds = if request {
+                team.holds.requests()
+            } else {
+                team.holds.plans()
             };
             if !holds {
                 continue;
@@ -586,7 +627,7 @@ impl Simulation<'_> {
                 let w = &self.workers[i as usize];
                 if w.has_room() {
                     let share = w.held() as f64 / w.cap as f64;
-                    let load = if is_request {
+                    let load = if request {
                         (w.requests as f64 / w.fte, share)
                     } else {
                         (0.0, share)
@@ -601,6 +642,38 @@ impl Simulation<'_> {
         best
     }
 
+    /// Checks the index of posts with room against the posts (for the
+    /// audit): every working post's entries are its current keys, the sets
+    /// hold exactly the recorded entries, and the first post with room is
+    /// the scan's choice.
+    pub(super) fn audit_room(&self) -> Result<(), String> {
+        if !self.room.consistent() {
+            return Err("the index of posts with room disagrees with its entries".into());
+        }
+        for w in 0..self.workers.len() as u32 {
+            // A post that stopped working may keep stale entries until they
+            // are looked at; they are skipped.
+            if self.workers[w as usize].working() && self.room.entered(w) != self.room_entry(w) {
+                return Err(format!("post {w}'s entries in the index are out of date"));
+            }
+        }
+        for request in [true, false] {
+            let indexed = self
+                .room
+                .in_order(request)
+                .find(|&w| self.workers[w as usize].has_room())
+                .unwrap_or(NOBODY);
+            let scanned = self.best_holder_by_scan(request);
+            if indexed != scanned {
+                return Err(format!(
+                    "allocation of a {} would go to post {indexed}, not {scanned} as a scan finds",
+                    if request { "request" } else { "plan" }
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Gives `case` to `w`.
     fn assign(&mut self, case: Case, w: u32) {
         *self.holder_mut(case) = w;
@@ -610,6 +683,7 @@ impl Simulation<'_> {
         let slot = worker.cases.len() as u32 - 1;
         *self.slot_mut(case) = slot;
         self.stocks.cases_held += 1;
+        self.update_room(w);
     }
 
     /// Gives `case` to the least-loaded caseworker with room, or puts it on
@@ -649,6 +723,7 @@ impl Simulation<'_> {
             *self.holder_mut(from) = NOBODY;
             *self.holder_mut(to) = holder;
             *self.slot_mut(to) = slot;
+            self.update_room(holder);
         } else {
             self.release(from);
             self.allocate(to);
@@ -678,6 +753,7 @@ impl Simulation<'_> {
         }
         self.stocks.cases_held -= 1;
         *self.holder_mut(case) = NOBODY;
+        self.update_room(holder);
     }
 
     /// A case closed: free its place and let the oldest waiting case in.
@@ -845,6 +921,13 @@ impl Simulation<'_> {
 
     /// An idle, working post takes the next task or goes idle.
     pub(crate) fn find_work(&mut self, w: u32) {
+        // Every post that starts working (its group starts, a new starter or
+        // agency cover fills it) looks for work before anything is allocated:
+        // this is where it enters the index of posts with room. A post
+        // already entered is up to date (every change of load updates it).
+        if self.room.entered(w) == Entry::default() {
+            self.update_room(w);
+        }
         let worker = &self.workers[w as usize];
         if !worker.working() || worker.current.is_some() {
             return;
