@@ -81,6 +81,29 @@ fn push_costs(out: &mut Vec<KpiValue>, period: Period, c: &YearCosts) {
     }
 }
 
+impl YearFlows {
+    /// The year's KPIs of new plans that SEN2 also publishes: 20-week
+    /// compliance without and with exceptions, decisions within 6 weeks and
+    /// plans issued, in output order.
+    fn pathway_kpis(&self) -> [(Kpi, Option<f64>); 4] {
+        [
+            (
+                Kpi::Compliance20Weeks,
+                ratio(self.issued_excl_20w, self.issued_excl),
+            ),
+            (
+                Kpi::Compliance20WeeksAllPlans,
+                ratio(self.issued_all_20w, self.issued_all),
+            ),
+            (
+                Kpi::DecisionsWithin6Weeks,
+                ratio(self.decisions_6w, self.decisions),
+            ),
+            (Kpi::PlansIssued, Some(self.issued_all as f64)),
+        ]
+    }
+}
+
 /// Everything recorded during one replication.
 pub(crate) struct Recorder {
     pub week: WeekFlows,
@@ -188,19 +211,9 @@ impl Recorder {
         {
             let period = Period::Year(fy);
             let mut push = |kpi, value| out.push(KpiValue { kpi, period, value });
-            push(
-                Kpi::Compliance20Weeks,
-                ratio(y.issued_excl_20w, y.issued_excl),
-            );
-            push(
-                Kpi::Compliance20WeeksAllPlans,
-                ratio(y.issued_all_20w, y.issued_all),
-            );
-            push(
-                Kpi::DecisionsWithin6Weeks,
-                ratio(y.decisions_6w, y.decisions),
-            );
-            push(Kpi::PlansIssued, Some(y.issued_all as f64));
+            for (kpi, value) in y.pathway_kpis() {
+                push(kpi, value);
+            }
             push(
                 Kpi::MeanWeeksToFinalPlan,
                 (y.issued_all > 0).then(|| y.days_to_plan / 7.0 / y.issued_all as f64),
@@ -224,19 +237,9 @@ impl Recorder {
         {
             let period = Period::CalendarYear(year);
             let mut push = |kpi, value| out.push(KpiValue { kpi, period, value });
-            push(
-                Kpi::Compliance20Weeks,
-                ratio(y.issued_excl_20w, y.issued_excl),
-            );
-            push(
-                Kpi::Compliance20WeeksAllPlans,
-                ratio(y.issued_all_20w, y.issued_all),
-            );
-            push(
-                Kpi::DecisionsWithin6Weeks,
-                ratio(y.decisions_6w, y.decisions),
-            );
-            push(Kpi::PlansIssued, Some(y.issued_all as f64));
+            for (kpi, value) in y.pathway_kpis() {
+                push(kpi, value);
+            }
             push(
                 Kpi::ReviewDecisionsWithin4Weeks,
                 ratio(y.review_decisions_4w, y.review_decisions),
