@@ -3,7 +3,7 @@
 //! future-event list and the work queues.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 /// Simulation time in days since the scenario's start date.
 pub type Time = f64;
@@ -103,105 +103,6 @@ impl<T: Ord> KeyedHeap<T> {
     /// Whether there are no items.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
-    }
-}
-
-/// A min-priority queue by an `f64` key, equal keys in the items' own order,
-/// for items that mostly arrive in key order within a few lanes (work
-/// queues: each kind of task is queued roughly in deadline order).
-///
-/// An item that is not smaller than the last one pushed to its lane goes
-/// to the back of that lane, a sorted FIFO; any other goes to a heap. Taking
-/// the smallest of the lanes' fronts and the heap's top gives exactly the
-/// order of a single [`KeyedHeap`], at the cost of a FIFO for most items.
-pub struct LaneQueue<T> {
-    lanes: Vec<VecDeque<(f64, T)>>,
-    rest: KeyedHeap<T>,
-}
-
-/// Whether `a` comes before `b`: by key, then by item.
-#[inline]
-fn before<T: Ord>(a: (f64, &T), b: (f64, &T)) -> bool {
-    a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)) == Ordering::Less
-}
-
-impl<T: Ord + Copy> LaneQueue<T> {
-    /// An empty queue with `lanes` lanes, each with room for `capacity`.
-    pub fn new(lanes: usize, capacity: usize) -> Self {
-        Self {
-            lanes: (0..lanes.max(1))
-                .map(|_| VecDeque::with_capacity(capacity))
-                .collect(),
-            rest: KeyedHeap::with_capacity(capacity),
-        }
-    }
-
-    /// Adds `item` with priority `key` (smaller first), through `lane`
-    /// (taken modulo the number of lanes).
-    #[inline]
-    pub fn push(&mut self, lane: usize, key: f64, item: T) {
-        let n = self.lanes.len();
-        let fifo = &mut self.lanes[lane % n];
-        match fifo.back() {
-            Some(&(k, ref last)) if before((key, &item), (k, last)) => self.rest.push(key, item),
-            _ => fifo.push_back((key, item)),
-        }
-    }
-
-    /// Where the smallest item is: `Some(lane)`, or `None` for the heap.
-    #[inline]
-    fn smallest(&self) -> Option<(Option<usize>, f64, T)> {
-        let mut best = self.rest.peek().map(|(k, &t)| (None, k, t));
-        for (i, fifo) in self.lanes.iter().enumerate() {
-            if let Some(&(k, t)) = fifo.front() {
-                if best.is_none_or(|(_, bk, bt)| before((k, &t), (bk, &bt))) {
-                    best = Some((Some(i), k, t));
-                }
-            }
-        }
-        best
-    }
-
-    /// The smallest key and its item, without removing them.
-    #[inline]
-    pub fn peek(&self) -> Option<(f64, T)> {
-        self.smallest().map(|(_, k, t)| (k, t))
-    }
-
-    /// Removes and returns the item with the smallest key.
-    #[inline]
-    pub fn pop(&mut self) -> Option<(f64, T)> {
-        let (source, k, t) = self.smallest()?;
-        match source {
-            Some(lane) => self.lanes[lane].pop_front(),
-            None => self.rest.pop(),
-        };
-        Some((k, t))
-    }
-
-    /// Drops items for which `keep` is false from the front of every lane and
-    /// the top of the heap, so that the smallest item left is one to keep.
-    /// (Work queues leave stale entries behind instead of searching for them.)
-    #[inline]
-    pub fn drop_stale(&mut self, keep: impl Fn(&T) -> bool) {
-        for fifo in &mut self.lanes {
-            while fifo.front().is_some_and(|(_, t)| !keep(t)) {
-                fifo.pop_front();
-            }
-        }
-        while self.rest.peek().is_some_and(|(_, t)| !keep(t)) {
-            self.rest.pop();
-        }
-    }
-
-    /// Number of items, stale ones included.
-    pub fn len(&self) -> usize {
-        self.rest.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
-    }
-
-    /// Whether there are no items.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -411,51 +312,6 @@ mod tests {
         }
         assert!(q.is_empty());
         assert_eq!(q.pop(), None);
-    }
-
-    #[test]
-    fn lanes_keep_the_order_of_a_single_heap() {
-        // Mostly increasing keys per lane with some out of order, ties and
-        // duplicates, interleaved with pops. Items below 5 are stale for
-        // good (as in the work queues): both sides skip them when taking.
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-        let mut q = LaneQueue::new(3, 4);
-        let mut reference = KeyedHeap::with_capacity(4);
-        let fresh = |t: &u32| *t >= 5;
-        let take_reference = |r: &mut KeyedHeap<u32>| {
-            while r.peek().is_some_and(|(_, t)| !fresh(t)) {
-                r.pop();
-            }
-            r.pop()
-        };
-        let mut clock = [0.0f64; 3];
-        for round in 0..5000u32 {
-            let lane = rng.random_range(0..3);
-            clock[lane] += rng.random_range(0..3) as f64;
-            let late = rng.random_bool(0.2);
-            let key = clock[lane]
-                - if late {
-                    rng.random_range(0..20) as f64
-                } else {
-                    0.0
-                };
-            let item = rng.random_range(0..50u32);
-            q.push(lane, key, item);
-            reference.push(key, item);
-            if round % 3 == 0 {
-                q.drop_stale(fresh);
-                assert_eq!(q.pop(), take_reference(&mut reference), "round {round}");
-            }
-        }
-        loop {
-            q.drop_stale(fresh);
-            let (a, b) = (q.pop(), take_reference(&mut reference));
-            assert_eq!(a, b);
-            if a.is_none() {
-                break;
-            }
-        }
     }
 
     #[test]

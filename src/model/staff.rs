@@ -545,6 +545,14 @@ impl Simulation<'_> {
         }
     }
 
+    /// Position of `case` in its holder's list of cases.
+    fn slot(&self, case: Case) -> u32 {
+        match case {
+            Case::Request(r) => self.requests[r as usize].slot,
+            Case::Plan(p) => self.plans[p as usize].slot,
+        }
+    }
+
     pub(crate) fn holder(&self, case: Case) -> u32 {
         match case {
             Case::Request(r) => self.requests[r as usize].holder,
@@ -712,10 +720,7 @@ impl Simulation<'_> {
                 .holds
                 .plans();
         if keeps {
-            let slot = match from {
-                Case::Request(r) => self.requests[r as usize].slot,
-                Case::Plan(p) => self.plans[p as usize].slot,
-            };
+            let slot = self.slot(from);
             let worker = &mut self.workers[holder as usize];
             worker.cases[slot as usize] = to;
             worker.requests -= matches!(from, Case::Request(_)) as u32;
@@ -740,10 +745,7 @@ impl Simulation<'_> {
             self.stocks.unallocated -= 1;
             return;
         }
-        let slot = match case {
-            Case::Request(r) => self.requests[r as usize].slot,
-            Case::Plan(p) => self.plans[p as usize].slot,
-        };
+        let slot = self.slot(case);
         let worker = &mut self.workers[holder as usize];
         worker.requests -= matches!(case, Case::Request(_)) as u32;
         let cases = &mut worker.cases;
