@@ -93,6 +93,13 @@ metrics! {
     /// team and psychologists in post and working, and hires (as the
     /// `staff_cost` KPI).
     StaffCost => "staff_cost",
+    /// Staff costs and commissioned advice counted in the week, in pounds
+    /// (as the `total_cost` KPI).
+    TotalCost => "total_cost",
+    /// The council's own price of delay counted in the week, in pounds:
+    /// requests open past 20 weeks and overdue reviews at the week's end,
+    /// times the scenario's prices (zero unless it sets them).
+    DelayCost => "delay_cost",
 }
 
 /// The period a KPI value covers.
@@ -149,6 +156,10 @@ kpis! {
     DecisionsWithin6Weeks => "decisions_within_6_weeks", false,
     /// Final plans issued in the year.
     PlansIssued => "plans_issued", false,
+    /// Final plans issued in the year within 20 weeks of the request,
+    /// exceptions included (the count a cost per extra plan on time is
+    /// reckoned from).
+    PlansIssuedWithin20Weeks => "plans_issued_within_20_weeks", false,
     /// Mean weeks from request to final plan, over plans issued in the year.
     MeanWeeksToFinalPlan => "mean_weeks_to_final_plan", false,
     /// Annual reviews completed in the year.
@@ -156,6 +167,9 @@ kpis! {
     /// Share of LA decisions after a review meeting made within 4 weeks of
     /// the meeting (the SEN2 measure).
     ReviewDecisionsWithin4Weeks => "review_decisions_within_4_weeks", false,
+    /// LA decisions after a review meeting made within 4 weeks of it, in
+    /// the year (a count).
+    ReviewDecisionsOnTime => "review_decisions_on_time", false,
     /// Overdue reviews on the last day of the year (or of the run).
     OverdueReviewsAtYearEnd => "overdue_reviews_at_year_end", false,
     /// First week (0 = the week of the start date) from which overdue reviews
@@ -187,6 +201,10 @@ kpis! {
     CommissionedAdviceCost => "commissioned_advice_cost", false,
     /// Staff costs and commissioned advice, in pounds.
     TotalCost => "total_cost", false,
+    /// The council's own price of delay, in pounds: each week a request is
+    /// open past 20 weeks and each month a review is overdue, at the
+    /// scenario's prices (zero unless it sets them).
+    DelayCost => "delay_cost", false,
 }
 
 /// One KPI value of one replication.

@@ -324,6 +324,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     description: String::new(),
                     calendar: Calendar { start, days },
                     backlog_cleared_at: cleared_at,
+                    backlog_target: None,
+                    baseline: false,
                     requests,
                     panel: Panel {
                         enabled: panel_on,

@@ -4,6 +4,7 @@
 use super::costs::YearCosts;
 use crate::calendar::Calendar;
 use crate::results::{Kpi, KpiValue, Metric, Period};
+use crate::scenario::Scenario;
 
 /// Statutory limits the KPIs measure against, in days.
 pub(crate) const SIX_WEEKS: f64 = 42.0;
@@ -60,10 +61,12 @@ pub(crate) struct YearFlows {
     pub review_decisions: u32,
     pub review_decisions_4w: u32,
     pub overdue_at_end: Option<u32>,
+    /// The price of delay counted in the weeks ending in the year.
+    pub delay_cost: f64,
 }
 
 /// The cost KPIs of one period.
-fn push_costs(out: &mut Vec<KpiValue>, period: Period, c: &YearCosts) {
+fn push_costs(out: &mut Vec<KpiValue>, period: Period, c: &YearCosts, delay: f64) {
     for (kpi, value) in [
         (Kpi::StaffCost, c.staff()),
         (Kpi::CaseworkerCost, c.caseworkers),
@@ -72,6 +75,7 @@ fn push_costs(out: &mut Vec<KpiValue>, period: Period, c: &YearCosts) {
         (Kpi::HireCost, c.hires),
         (Kpi::CommissionedAdviceCost, c.commissioned),
         (Kpi::TotalCost, c.staff() + c.commissioned),
+        (Kpi::DelayCost, delay),
     ] {
         out.push(KpiValue {
             kpi,
@@ -84,8 +88,8 @@ fn push_costs(out: &mut Vec<KpiValue>, period: Period, c: &YearCosts) {
 impl YearFlows {
     /// The year's KPIs of new plans that SEN2 also publishes: 20-week
     /// compliance without and with exceptions, decisions within 6 weeks and
-    /// plans issued, in output order.
-    fn pathway_kpis(&self) -> [(Kpi, Option<f64>); 4] {
+    /// plans issued (all, and within 20 weeks), in output order.
+    fn pathway_kpis(&self) -> [(Kpi, Option<f64>); 5] {
         [
             (
                 Kpi::Compliance20Weeks,
@@ -100,6 +104,10 @@ impl YearFlows {
                 ratio(self.decisions_6w, self.decisions),
             ),
             (Kpi::PlansIssued, Some(self.issued_all as f64)),
+            (
+                Kpi::PlansIssuedWithin20Weeks,
+                Some(self.issued_all_20w as f64),
+            ),
         ]
     }
 }
@@ -116,14 +124,25 @@ pub(crate) struct Recorder {
     pub peak_unallocated: u32,
     /// Advice commissioned in the weeks closed so far.
     pub commissioned_total: u64,
+    /// The scenario's price of a week a request is open past 20 weeks.
+    delay_per_request_week: f64,
+    /// The scenario's price of a month a review is overdue.
+    delay_per_review_month: f64,
+    /// The scenario's price of one commissioned advice.
+    cost_per_advice: f64,
 }
+
+/// Days in an average month, to turn review-weeks overdue into months.
+const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
 fn ratio(num: u32, den: u32) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
 }
 
 impl Recorder {
-    pub fn new(calendar: &Calendar) -> Self {
+    pub fn new(scenario: &Scenario) -> Self {
+        let calendar = &scenario.calendar;
+        let costs = &scenario.costs;
         Recorder {
             week: WeekFlows::default(),
             years: vec![YearFlows::default(); calendar.financial_years().len()],
@@ -132,6 +151,9 @@ impl Recorder {
             peak_caseload: 0,
             peak_unallocated: 0,
             commissioned_total: 0,
+            delay_per_request_week: costs.delay_cost_per_request_week,
+            delay_per_review_month: costs.delay_cost_per_overdue_review_month,
+            cost_per_advice: scenario.psychologists.cost_per_commissioned_advice,
         }
     }
 
@@ -144,10 +166,18 @@ impl Recorder {
         ]
     }
 
-    /// Writes the row of week `week` from the week's flows and the stocks
-    /// now, then starts a new week.
-    pub fn close_week(&mut self, week: usize, s: &Stocks, max_caseload: u32) {
+    /// Writes the row of week `week` (`days` long, ending in financial
+    /// year `fy`) from the week's flows and the stocks now, then starts a
+    /// new week.
+    pub fn close_week(&mut self, week: usize, days: f64, fy: usize, s: &Stocks, max_caseload: u32) {
         let f = self.week;
+        // Priced from the week-end stocks: each late case costs its weekly
+        // (or monthly) price once a week, pro rata for a part week.
+        let delay = f64::from(s.open_over_20_weeks) * self.delay_per_request_week * days / 7.0
+            + f64::from(s.overdue_reviews) * self.delay_per_review_month * days / DAYS_PER_MONTH;
+        if let Some(y) = self.years.get_mut(fy) {
+            y.delay_cost += delay;
+        }
         let n = Metric::ALL.len();
         let row = &mut self.weekly[week * n..(week + 1) * n];
         for (slot, metric) in row.iter_mut().zip(Metric::ALL) {
@@ -185,6 +215,10 @@ impl Recorder {
                 Metric::PlansCeasedTotal => s.plans_ceased as f64,
                 Metric::CommissionedAdvice => f.commissioned_advice as f64,
                 Metric::StaffCost => f.staff_cost,
+                Metric::TotalCost => {
+                    f.staff_cost + f64::from(f.commissioned_advice) * self.cost_per_advice
+                }
+                Metric::DelayCost => delay,
             };
         }
         self.peak_caseload = self.peak_caseload.max(max_caseload);
@@ -201,7 +235,7 @@ impl Recorder {
         backlog_cleared_at: u32,
         costs: &[YearCosts],
     ) -> Vec<KpiValue> {
-        let mut out = Vec::with_capacity(self.years.len() * 15 + 11);
+        let mut out = Vec::with_capacity(self.years.len() * 18 + self.calendar_years.len() * 6 + 14);
         let none = YearCosts::default();
         for (i, (fy, y)) in calendar
             .financial_years()
@@ -223,11 +257,12 @@ impl Recorder {
                 Kpi::ReviewDecisionsWithin4Weeks,
                 ratio(y.review_decisions_4w, y.review_decisions),
             );
+            push(Kpi::ReviewDecisionsOnTime, Some(y.review_decisions_4w as f64));
             push(
                 Kpi::OverdueReviewsAtYearEnd,
                 y.overdue_at_end.map(f64::from),
             );
-            push_costs(&mut out, period, costs.get(i).unwrap_or(&none));
+            push_costs(&mut out, period, costs.get(i).unwrap_or(&none), y.delay_cost);
         }
         // By calendar year, as SEN2 reports, for the KPIs it publishes.
         for (year, y) in calendar
@@ -267,6 +302,17 @@ impl Recorder {
             period,
             value: Some(self.peak_unallocated as f64),
         });
+        let sum = |f: fn(&YearFlows) -> f64| self.years.iter().map(f).sum::<f64>();
+        out.push(KpiValue {
+            kpi: Kpi::PlansIssuedWithin20Weeks,
+            period,
+            value: Some(sum(|y| y.issued_all_20w as f64)),
+        });
+        out.push(KpiValue {
+            kpi: Kpi::ReviewDecisionsOnTime,
+            period,
+            value: Some(sum(|y| y.review_decisions_4w as f64)),
+        });
         let mut total = YearCosts::default();
         for c in costs {
             total.caseworkers += c.caseworkers;
@@ -275,7 +321,7 @@ impl Recorder {
             total.hires += c.hires;
             total.commissioned += c.commissioned;
         }
-        push_costs(&mut out, period, &total);
+        push_costs(&mut out, period, &total, sum(|y| y.delay_cost));
         out
     }
 

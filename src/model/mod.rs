@@ -223,7 +223,7 @@ impl<'s> Simulation<'s> {
             room: allocation::RoomIndex::default(),
             psychologists: staff::Psychologists::new(scenario),
             stocks: Stocks::default(),
-            rec: Recorder::new(&scenario.calendar),
+            rec: Recorder::new(scenario),
             costs: costs::CostMeter::new(scenario),
             events: 0,
             finished: false,
@@ -325,7 +325,16 @@ impl<'s> Simulation<'s> {
             self.costs.count_to(self.queue.now());
         }
         self.rec.week.staff_cost = self.costs.close_week();
-        self.rec.close_week(week, &self.stocks, max_caseload);
+        let cal = &self.sc.calendar;
+        let end = cal.week_end_day(week);
+        let begin = if week == 0 {
+            0.0
+        } else {
+            cal.week_end_day(week - 1)
+        };
+        let fy = cal.financial_year_index(end - 0.5);
+        self.rec
+            .close_week(week, end - begin, fy, &self.stocks, max_caseload);
         if week + 1 < self.sc.calendar.weeks() {
             let next = self.sc.calendar.week_end_day(week + 1);
             self.queue.schedule(

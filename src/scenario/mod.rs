@@ -40,6 +40,13 @@ pub struct Scenario {
     pub calendar: Calendar,
     /// Overdue reviews at or below this count mean the backlog is cleared.
     pub backlog_cleared_at: u32,
+    /// The date by which the backlog should be cleared, if the council has
+    /// set one: the report and the terminal state the probability of
+    /// clearing by it, and the charts mark it.
+    pub backlog_target: Option<NaiveDate>,
+    /// Whether this scenario is the baseline the others in a run are
+    /// compared with (as `ehcsim run --baseline NAME` does).
+    pub baseline: bool,
     /// New requests for assessment.
     pub requests: Requests,
     /// The weekly decision panel.
@@ -88,6 +95,13 @@ pub struct Costs {
     /// One-off cost of each hire: a new starter filling a vacancy or an
     /// added establishment post. Default 0 \[E\].
     pub cost_per_hire: f64,
+    /// The council's own price of delay: pounds for each week a request is
+    /// open past 20 weeks (interim provision, complaint remedies). Default
+    /// 0 (delay not priced).
+    pub delay_cost_per_request_week: f64,
+    /// The council's own price of each month a plan's annual review is
+    /// overdue. Default 0 (delay not priced).
+    pub delay_cost_per_overdue_review_month: f64,
 }
 
 impl Default for Costs {
@@ -97,6 +111,8 @@ impl Default for Costs {
             pay_award: 0.032,
             agency_premium: 0.40,
             cost_per_hire: 0.0,
+            delay_cost_per_request_week: 0.0,
+            delay_cost_per_overdue_review_month: 0.0,
         }
     }
 }
@@ -451,6 +467,8 @@ impl Default for Scenario {
                 days: 260 * 7,
             },
             backlog_cleared_at: 400,
+            backlog_target: None,
+            baseline: false,
             requests: Requests {
                 enabled: true,
                 per_year: 2100.0,

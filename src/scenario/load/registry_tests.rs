@@ -378,6 +378,8 @@ fn every_field_has_a_key() {
         description: _,
         calendar: _,
         backlog_cleared_at: _,
+        backlog_target: _,
+        baseline: _,
         requests,
         panel,
         work,
@@ -462,6 +464,8 @@ fn every_field_has_a_key() {
         pay_award: _,
         agency_premium: _,
         cost_per_hire: _,
+        delay_cost_per_request_week: _,
+        delay_cost_per_overdue_review_month: _,
     } = costs;
     let Reviews {
         enabled: _,
@@ -515,7 +519,7 @@ fn every_field_has_a_key() {
         count: _,
         age_days: _,
     } = open_requests[0].clone();
-    // 77 keys: one per field above (the calendar's length has two,
+    // 81 keys: one per field above (the calendar's length has two,
     // `horizon_weeks` and `end`; the order of work has two, `priority` and
     // `within_rank`), and 34 keys of list entries (5 of a staff group,
     // twice, 3 of open requests, 4 of a complexity class and 17 of a team).
@@ -524,5 +528,5 @@ fn every_field_has_a_key() {
         .iter()
         .map(|p| p.slot.fields().len())
         .sum();
-    assert_eq!((scenario_params().len(), fields), (77, 34));
+    assert_eq!((scenario_params().len(), fields), (81, 34));
 }

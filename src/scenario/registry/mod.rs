@@ -354,6 +354,8 @@ fn top_params() -> Vec<Param<Scenario>> {
         sc("description", Text(MAX_DESCRIPTION_CHARS), |s| &mut s.description)
             .default_note("empty")
             .doc("One line saying what the scenario tries."),
+        sc("baseline", Flag, |s| &mut s.baseline)
+            .doc("Marks the scenario the others of a run are compared with (paired differences, extra cost, cost per extra plan on time), as `ehcsim run --baseline NAME` does. At most one scenario of a run may set it."),
         sc(
             "backlog_team",
             Items {
@@ -414,6 +416,10 @@ fn calendar_params() -> Vec<Param<Scenario>> {
         .unit("reviews")
         .src("[E: about the level that late review meetings alone keep overdue in the default county, where 13.5% of meetings are held 30-180 days late]")
         .doc("The backlog counts as cleared when overdue reviews are at or below this number."),
+        sc("calendar.backlog_target", Opt(Day, NaiveDate::from_ymd_opt(2028, 3, 31).unwrap_or(NaiveDate::MIN)), |s| &mut s.backlog_target)
+            .default_note("none")
+            .example("2028-03-31")
+            .doc("The date by which the council means to clear the backlog: the terminal and the report give the probability of clearing by it, and the charts mark it."),
     ]
 }
 
@@ -663,6 +669,12 @@ fn cost_params() -> Vec<Param<Scenario>> {
         sc("costs.cost_per_hire", Num(MONEY), |s| &mut s.costs.cost_per_hire)
             .unit("pounds").src("[E: none by default]")
             .doc("One-off cost of each hire, counted when a new starter fills a vacancy or an added establishment post starts (no pay award)."),
+        sc("costs.delay_cost_per_request_week", Num(MONEY), |s| &mut s.costs.delay_cost_per_request_week)
+            .unit("pounds").src("[the council's own figure; none by default]")
+            .doc("Price of delay: pounds for each week a request for assessment is open past 20 weeks (interim provision, complaint remedies). Counted from week-end stocks, so each late request costs this once a week; the comparison with a baseline nets it off the extra staff cost."),
+        sc("costs.delay_cost_per_overdue_review_month", Num(MONEY), |s| &mut s.costs.delay_cost_per_overdue_review_month)
+            .unit("pounds").src("[the council's own figure; none by default]")
+            .doc("Price of delay: pounds for each month a plan's annual review is overdue, counted from week-end stocks (a week is 7/30.44 of a month)."),
     ]
 }
 
