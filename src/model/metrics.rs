@@ -235,7 +235,8 @@ impl Recorder {
         backlog_cleared_at: u32,
         costs: &[YearCosts],
     ) -> Vec<KpiValue> {
-        let mut out = Vec::with_capacity(self.years.len() * 18 + self.calendar_years.len() * 6 + 14);
+        let mut out =
+            Vec::with_capacity(self.years.len() * 18 + self.calendar_years.len() * 6 + 14);
         let none = YearCosts::default();
         for (i, (fy, y)) in calendar
             .financial_years()
@@ -257,12 +258,20 @@ impl Recorder {
                 Kpi::ReviewDecisionsWithin4Weeks,
                 ratio(y.review_decisions_4w, y.review_decisions),
             );
-            push(Kpi::ReviewDecisionsOnTime, Some(y.review_decisions_4w as f64));
+            push(
+                Kpi::ReviewDecisionsOnTime,
+                Some(y.review_decisions_4w as f64),
+            );
             push(
                 Kpi::OverdueReviewsAtYearEnd,
                 y.overdue_at_end.map(f64::from),
             );
-            push_costs(&mut out, period, costs.get(i).unwrap_or(&none), y.delay_cost);
+            push_costs(
+                &mut out,
+                period,
+                costs.get(i).unwrap_or(&none),
+                y.delay_cost,
+            );
         }
         // By calendar year, as SEN2 reports, for the KPIs it publishes.
         for (year, y) in calendar
