@@ -78,6 +78,11 @@ struct RunArgs {
     /// No progress bar and no timing line on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Compare every other scenario with this one (its name, or its file
+    /// as given): paired differences, extra cost and cost per extra plan
+    /// on time, into comparison.csv and costs.csv.
+    #[arg(long, value_name = "SCENARIO")]
+    baseline: Option<String>,
     #[command(flatten)]
     report: report_cmd::RunReportArgs,
 }
@@ -314,9 +319,17 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             fit.min(args.reps.saturating_sub(1).max(1)),
         )));
     }
+    let baseline = baseline_index(&args, &scenarios)?;
+    if let Some(b) = baseline {
+        let plain: Vec<&scenario::Scenario> = scenarios.iter().map(|s| &**s).collect();
+        ehcsim::comparison::check(&plain, b).map_err(|e| Failure::BadInput(e.into()))?;
+    }
     // A bad output folder should fail now, not after a long run.
-    output::prepare_dir(&args.out, &output::OUTPUT_FILES)
-        .map_err(|e| Failure::BadInput(e.into()))?;
+    let mut files = output::OUTPUT_FILES.to_vec();
+    if baseline.is_some() {
+        files.extend(output::COMPARISON_FILES);
+    }
+    output::prepare_dir(&args.out, &files).map_err(|e| Failure::BadInput(e.into()))?;
     // Where each scenario stands before it runs: a team asked for more
     // hours than it has cannot keep up, whatever the order of work.
     for s in &scenarios {
@@ -355,7 +368,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let results = experiment::run(&scenarios, &config, &progress, &cancel);
     bar.finish_and_clear();
-    let results = match results {
+    let mut results = match results {
         Ok(r) => r,
         Err(RunError::Cancelled) => {
             eprintln!("interrupted: stopped before the run finished; no output files were written or changed");
@@ -371,6 +384,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             results.events_per_second() / 1e6,
             threads
         );
+    }
+    if let Some(b) = baseline {
+        let plain: Vec<&scenario::Scenario> = scenarios.iter().map(|s| &**s).collect();
+        results.comparison = Some(ehcsim::comparison::compare(&results, &plain, b));
     }
     let input = ManifestInput {
         command_line: std::env::args_os()
@@ -397,8 +414,57 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let mut written = written;
     written.extend(args.report.write(&args.out, &results)?);
     print_out(&output::summary_table(&results))?;
+    if let Some(c) = &results.comparison {
+        print_out(&format!("\n{}", output::comparison_table(&results, c)))?;
+    }
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     print_out(&format!("\nwrote {}\n", names.join(", ")))
+}
+
+/// Which scenario is the baseline: the one `--baseline` names (by name, by
+/// its file as given, or by the file's stem), else the one whose file says
+/// `baseline = true` (when it runs with others); two such files are an
+/// error.
+fn baseline_index(args: &RunArgs, scenarios: &[ValidScenario]) -> Result<Option<usize>, Failure> {
+    let bad = |m: String| Failure::BadInput(anyhow!(m));
+    if let Some(wanted) = &args.baseline {
+        let by_file = |i: usize| {
+            args.scenarios.get(i).is_some_and(|f| {
+                f.as_os_str() == wanted.as_str()
+                    || f.file_stem().is_some_and(|stem| stem == wanted.as_str())
+            })
+        };
+        return (0..scenarios.len())
+            .find(|&i| scenarios[i].name == *wanted)
+            .or_else(|| (0..scenarios.len()).find(|&i| by_file(i)))
+            .map(Some)
+            .ok_or_else(|| {
+                let names: Vec<String> = scenarios.iter().map(|s| format!("`{}`", s.name)).collect();
+                bad(format!(
+                    "--baseline {wanted}: no scenario of this run has that name or file; the scenarios are {}",
+                    names.join(", ")
+                ))
+            });
+    }
+    let marked: Vec<usize> = (0..scenarios.len())
+        .filter(|&i| scenarios[i].baseline)
+        .collect();
+    match marked[..] {
+        // A baseline file run on its own is just a run.
+        _ if scenarios.len() < 2 => Ok(None),
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        _ => {
+            let names: Vec<String> = marked
+                .iter()
+                .map(|&i| format!("`{}`", scenarios[i].name))
+                .collect();
+            Err(bad(format!(
+                "{} all set `baseline = true`; mark one, or choose with --baseline NAME",
+                names.join(" and ")
+            )))
+        }
+    }
 }
 
 /// The report and charts: `run --charts / --no-report` and `ehcsim report`.

@@ -108,6 +108,7 @@ pub fn scenario_info(scenario: &Scenario) -> ScenarioInfo {
         description: scenario.description.clone(),
         calendar: scenario.calendar.clone(),
         backlog_cleared_at: scenario.backlog_cleared_at,
+        backlog_target: scenario.backlog_target,
     }
 }
 
@@ -182,5 +183,6 @@ pub fn run(
         replications: reps,
         elapsed,
         events,
+        comparison: None,
     })
 }

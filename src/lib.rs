@@ -31,6 +31,7 @@
 
 pub mod backtest;
 pub mod calendar;
+pub mod comparison;
 pub mod engine;
 pub mod experiment;
 pub mod model;

@@ -375,6 +375,8 @@ pub struct ScenarioInfo {
     /// The level of overdue reviews at or below which the backlog counts
     /// as cleared ([`Kpi::BacklogClearanceWeek`]).
     pub backlog_cleared_at: u32,
+    /// The date by which the backlog should be cleared, if one is set.
+    pub backlog_target: Option<NaiveDate>,
 }
 
 impl ScenarioInfo {
@@ -386,6 +388,7 @@ impl ScenarioInfo {
             description: String::new(),
             calendar,
             backlog_cleared_at: 0,
+            backlog_target: None,
         }
     }
 
@@ -488,6 +491,8 @@ pub struct RunResults {
     pub elapsed: Duration,
     /// Engine events processed across every replication.
     pub events: u64,
+    /// Every other scenario against the baseline, where the run has one.
+    pub comparison: Option<crate::comparison::Comparison>,
 }
 
 impl RunResults {

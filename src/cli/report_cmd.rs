@@ -236,7 +236,12 @@ fn scenario_infos(data: &ReportData) -> Vec<report::ScenarioInfo> {
                 }
                 _ => None,
             }?;
-            let mut info = adapter::scenario_info(&s.name, &s.description, s.backlog_cleared_at);
+            let mut info = adapter::scenario_info(
+                &s.name,
+                &s.description,
+                s.backlog_cleared_at,
+                s.backlog_target,
+            );
             info.name = src.name.clone();
             Some(info)
         })

@@ -27,6 +27,7 @@
 pub mod atomic;
 // Charts and the written report (issue 9), kept apart from the CSV outputs.
 pub mod charts;
+pub mod comparison;
 mod load_check;
 mod manifest;
 mod number;
@@ -37,6 +38,7 @@ mod table;
 mod weekly;
 
 pub use atomic::{check_final_name, dangling_link, prepare_dir, write_atomic};
+pub use comparison::{comparison_table, COMPARISON_FILE, COSTS_FILE};
 pub use load_check::load_check_text;
 pub use manifest::{
     sha256_file, FileRecord, Manifest, ManifestInput, ScenarioSource, GIT_REVISION, MANIFEST_FILE,
@@ -129,6 +131,9 @@ pub const CSV_FILES: [&str; 3] = [WEEKLY_FILE, SUMMARY_FILE, REPLICATIONS_FILE];
 /// manifest.
 pub const OUTPUT_FILES: [&str; 4] = [WEEKLY_FILE, SUMMARY_FILE, REPLICATIONS_FILE, MANIFEST_FILE];
 
+/// The files [`write_all`] adds for a run with a baseline.
+pub const COMPARISON_FILES: [&str; 2] = [COMPARISON_FILE, COSTS_FILE];
+
 /// How [`write_all`] may be interrupted.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteOptions<'a> {
@@ -164,8 +169,10 @@ fn stage(path: PathBuf, write: Contents<'_>) -> Result<AtomicFile, OutputError> 
     Ok(file)
 }
 
-/// Writes `weekly.csv`, `summary.csv`, `replications.csv` and
-/// `manifest.json` into `dir` (which must exist: see [`prepare_dir`]).
+/// Writes `weekly.csv`, `summary.csv`, `replications.csv`, for a run with
+/// a baseline `comparison.csv` and `costs.csv` (else removing any such
+/// files an earlier run left), and `manifest.json` into `dir` (which must
+/// exist: see [`prepare_dir`]).
 ///
 /// 1. Every CSV file is written to a temporary file in `dir`, synced, and
 ///    its size and SHA-256 noted; then the manifest, which records them.
@@ -189,7 +196,7 @@ pub fn write_all(
     if options.cancelled() {
         return Err(OutputError::Cancelled);
     }
-    let csvs: [(&str, Contents<'_>); 3] = [
+    let mut csvs: Vec<(&str, Contents<'_>)> = vec![
         (
             WEEKLY_FILE,
             Box::new(|w: &mut dyn Write| write_weekly(w, run)),
@@ -203,6 +210,16 @@ pub fn write_all(
             Box::new(|w: &mut dyn Write| write_replications(w, run)),
         ),
     ];
+    if let Some(c) = &run.comparison {
+        csvs.push((
+            COMPARISON_FILE,
+            Box::new(move |w: &mut dyn Write| comparison::write_comparison(w, run, c)),
+        ));
+        csvs.push((
+            COSTS_FILE,
+            Box::new(move |w: &mut dyn Write| comparison::write_costs(w, run, c)),
+        ));
+    }
     let mut staged = Vec::with_capacity(OUTPUT_FILES.len());
     let mut records = Vec::with_capacity(CSV_FILES.len());
     for (name, write) in csvs {
@@ -229,6 +246,13 @@ pub fn write_all(
     // The commit point: from here the new set is put in place whatever
     // happens to the cancel flag.
     remove_if_present(&dir.join(MANIFEST_FILE))?;
+    if run.comparison.is_none() {
+        // A comparison left by an earlier run with a baseline would sit
+        // beside results it does not describe.
+        for name in COMPARISON_FILES {
+            remove_if_present(&dir.join(name))?;
+        }
+    }
     let mut written = Vec::with_capacity(staged.len());
     for file in staged {
         written.push(file.persist()?);
@@ -404,6 +428,7 @@ pub(crate) mod test_support {
             replications,
             elapsed: Duration::from_secs(1),
             events: 0,
+            comparison: None,
         }
     }
 }

@@ -279,12 +279,12 @@ fn clearance(stats: Option<Stats>, calendar: &Calendar, ranges: bool) -> String 
 }
 
 /// A share as a whole percentage: 0.334 -> "33%".
-fn percent(share: f64) -> String {
+pub(crate) fn percent(share: f64) -> String {
     format!("{}%", (share * 100.0).round() as i64)
 }
 
 /// A count rounded to a whole number with thousands separators: "12,345".
-fn count(value: f64) -> String {
+pub(crate) fn count(value: f64) -> String {
     let n = value.round() as i64;
     let digits = n.unsigned_abs().to_string();
     let mut s = String::with_capacity(digits.len() + digits.len() / 3 + 1);
@@ -301,7 +301,7 @@ fn count(value: f64) -> String {
 }
 
 /// Appends rows as left-aligned columns separated by [`GAP`].
-fn push_aligned(out: &mut String, rows: &[Vec<String>]) {
+pub(crate) fn push_aligned(out: &mut String, rows: &[Vec<String>]) {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
@@ -326,7 +326,7 @@ fn push_aligned(out: &mut String, rows: &[Vec<String>]) {
 }
 
 /// Appends `text` wrapped at word boundaries to [`WIDTH`] columns.
-fn push_wrapped(out: &mut String, text: &str) {
+pub(crate) fn push_wrapped(out: &mut String, text: &str) {
     let mut line = String::new();
     for word in text.split_whitespace() {
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > WIDTH {

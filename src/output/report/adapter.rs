@@ -92,12 +92,16 @@ pub fn write_monthly<W: Write>(out: W, run: &RunResults) -> io::Result<()> {
 
 /// What the report shows about a scenario beyond its results: its
 /// description and the level at which its backlog counts as cleared.
-pub fn scenario_info(name: &str, description: &str, cleared_at: u32) -> ScenarioInfo {
+pub fn scenario_info(
+    name: &str,
+    description: &str,
+    cleared_at: u32,
+    target: Option<NaiveDate>,
+) -> ScenarioInfo {
     ScenarioInfo {
         name: name.to_string(),
         description: (!description.trim().is_empty()).then(|| description.to_string()),
-        // No scenario sets a target date yet; the report marks one when given.
-        target_date: None,
+        target_date: target,
         cleared_threshold: Some(cleared_at),
     }
 }
@@ -118,7 +122,15 @@ pub fn write_run_report(
     let info: Vec<ScenarioInfo> = run
         .scenarios
         .iter()
-        .map(|s| scenario_info(&s.info.name, &s.info.description, s.info.backlog_cleared_at))
+        .map(|s| {
+            let i = &s.info;
+            scenario_info(
+                &i.name,
+                &i.description,
+                i.backlog_cleared_at,
+                i.backlog_target,
+            )
+        })
         .collect();
     let data = finish(ReportData::from_dir(dir)?.with_info(&info));
     written.extend(write_report(dir, &data, options)?);
