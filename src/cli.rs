@@ -57,6 +57,9 @@ enum Command {
     },
     /// Rebuild report.html and report.md from an output folder's files.
     Report(report_cmd::ReportArgs),
+    /// Merge the shard folders of `ehcsim run --shard K/N` into the files
+    /// the whole run would have written.
+    Merge(shard_cmd::MergeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -85,6 +88,10 @@ struct RunArgs {
     baseline: Option<String>,
     #[command(flatten)]
     report: report_cmd::RunReportArgs,
+    /// Run only shard K of N of the replications (those with index r % N
+    /// = K - 1) and write their raw results into OUT for `ehcsim merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<ehcsim::output::shard::ShardSpec>,
 }
 
 /// How a command failed, which decides the exit code.
@@ -112,7 +119,10 @@ impl Failure {
 /// Runs the parsed command.
 pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => match args.shard {
+            Some(shard) => shard_cmd::run_shard(args, shard),
+            None => run(args),
+        },
         Command::Check { files } => check(&files),
         Command::Init {
             path,
@@ -122,6 +132,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Backtest(args) => backtest_cmd::backtest(&args),
         Command::Verify { dir } => verify(&dir),
         Command::Report(args) => report_cmd::rebuild(&args),
+        Command::Merge(args) => shard_cmd::merge(&args),
     }
 }
 
@@ -387,7 +398,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     }
     if let Some(b) = baseline {
         let plain: Vec<&scenario::Scenario> = scenarios.iter().map(|s| &**s).collect();
-        results.comparison = Some(ehcsim::comparison::compare(&results, &plain, b));
+        let staffing = ehcsim::comparison::staffing_changes(&plain, b);
+        results.comparison = Some(ehcsim::comparison::compare(&results, b, &staffing));
     }
     let input = ManifestInput {
         command_line: std::env::args_os()
@@ -470,6 +482,8 @@ fn baseline_index(args: &RunArgs, scenarios: &[ValidScenario]) -> Result<Option<
 /// The report and charts: `run --charts / --no-report` and `ehcsim report`.
 mod backtest_cmd;
 mod report_cmd;
+/// Shards of a run and merging them: `run --shard K/N` and `ehcsim merge`.
+mod shard_cmd;
 
 #[cfg(test)]
 mod tests {

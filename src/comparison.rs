@@ -229,11 +229,24 @@ pub fn check(scenarios: &[&Scenario], baseline: usize) -> Result<(), ComparisonE
     Ok(())
 }
 
+/// The staffing each scenario changes against `scenarios[baseline]`, in
+/// words ([`staffing_change`]); `None` for the baseline itself.
+pub fn staffing_changes(scenarios: &[&Scenario], baseline: usize) -> Vec<Option<String>> {
+    scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (i != baseline)
+                .then(|| staffing_change(scenarios[baseline], s))
+                .flatten()
+        })
+        .collect()
+}
+
 /// Compares every scenario of `run` with `run.scenarios[baseline]`;
-/// `scenarios` are the same scenarios in the same order (for the staffing
-/// each option changes and the target date). The scenarios must pass
-/// [`check`].
-pub fn compare(run: &RunResults, scenarios: &[&Scenario], baseline: usize) -> Comparison {
+/// `staffing` says in words what each changes ([`staffing_changes`]). The
+/// scenarios must pass [`check`].
+pub fn compare(run: &RunResults, baseline: usize, staffing: &[Option<String>]) -> Comparison {
     let base = &run.scenarios[baseline];
     let options = run
         .scenarios
@@ -241,16 +254,10 @@ pub fn compare(run: &RunResults, scenarios: &[&Scenario], baseline: usize) -> Co
         .enumerate()
         .filter(|&(i, _)| i != baseline)
         .map(|(i, option)| {
-            let staffing_change = scenarios
-                .get(i)
-                .zip(scenarios.get(baseline))
-                .and_then(|(o, b)| staffing_change(b, o));
             // The option's target date, else the baseline's.
-            let target = scenarios
-                .get(i)
-                .and_then(|o| o.backlog_target)
-                .or_else(|| scenarios.get(baseline).and_then(|b| b.backlog_target));
-            compare_one(base, option, i, staffing_change, target)
+            let target = option.info.backlog_target.or(base.info.backlog_target);
+            let change = staffing.get(i).cloned().flatten();
+            compare_one(base, option, i, change, target)
         })
         .collect();
     Comparison { baseline, options }
@@ -580,7 +587,7 @@ mod tests {
         let a = short("a");
         let b = short("b");
         let r = run(&[a.clone(), b.clone()], 4);
-        let c = compare(&r, &[&a, &b], 0);
+        let c = compare(&r, 0, &staffing_changes(&[&a, &b], 0));
         let o = &c.options[0];
         assert!(!o.differences.is_empty());
         for d in &o.differences {
@@ -613,7 +620,7 @@ mod tests {
             hours_per_fte_year: None,
         });
         let r = run(&[a.clone(), b.clone()], 6);
-        let c = compare(&r, &[&a, &b], 0);
+        let c = compare(&r, 0, &staffing_changes(&[&a, &b], 0));
         let o = &c.options[0];
         let horizon = o
             .costs

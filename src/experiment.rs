@@ -6,7 +6,7 @@
 use crate::engine::replication_seed;
 use crate::model;
 pub use crate::results::RunResults;
-use crate::results::{ScenarioInfo, ScenarioResults};
+use crate::results::{ReplicationResult, ScenarioInfo, ScenarioResults};
 use crate::scenario::{Scenario, ValidScenario};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -137,6 +137,53 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<RunResults, RunError> {
+    let reps = config.replications.max(1);
+    let indices: Vec<u64> = (0..reps).collect();
+    let (per_scenario, elapsed) = run_replications(scenarios, config, &indices, progress, cancel)?;
+    let mut results = Vec::with_capacity(scenarios.len());
+    for (scenario, reps) in scenarios.iter().zip(per_scenario) {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RunError::Cancelled);
+        }
+        results.push(ScenarioResults::aggregate(scenario_info(scenario), reps));
+    }
+    let events = results.iter().map(ScenarioResults::events).sum();
+    Ok(RunResults {
+        scenarios: results,
+        master_seed: config.master_seed,
+        replications: reps,
+        elapsed,
+        events,
+        comparison: None,
+    })
+}
+
+/// The replication indices of shard `k` of `n` (`1 <= k <= n`) of a run of
+/// `total` replications: every `r < total` with `r % n == k - 1`. Striding
+/// rather than contiguous blocks needs no rounding rule, and the shards'
+/// sizes differ by at most one.
+pub fn shard_indices(total: u64, k: u64, n: u64) -> Vec<u64> {
+    if n == 0 || k == 0 || k > n {
+        return Vec::new();
+    }
+    (k - 1..total)
+        .step_by(usize::try_from(n).unwrap_or(usize::MAX))
+        .collect()
+}
+
+/// Runs the replications with the given `indices` (each replication's seed
+/// derives from `config.master_seed` and its index, so a replication gives
+/// the same result whichever other replications run with it) of every
+/// scenario, without aggregating them: one vector per scenario, in the order
+/// of `indices`, and the wall-clock time taken. `config.replications` is
+/// not used. `progress` and `cancel` as for [`run`].
+pub fn run_replications(
+    scenarios: &[ValidScenario],
+    config: &RunConfig,
+    indices: &[u64],
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<(Vec<Vec<ReplicationResult>>, std::time::Duration), RunError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = config.threads {
         builder = builder.num_threads(n.max(1));
@@ -144,13 +191,12 @@ pub fn run(
     let pool = builder
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
-    let reps = config.replications.max(1);
     let started = Instant::now();
     let done = std::sync::atomic::AtomicU64::new(0);
     let jobs: Vec<(usize, u64)> = (0..scenarios.len())
-        .flat_map(|s| (0..reps).map(move |r| (s, r)))
+        .flat_map(|s| indices.iter().map(move |&r| (s, r)))
         .collect();
-    let outcomes: Vec<Option<crate::results::ReplicationResult>> = pool.install(|| {
+    let outcomes: Vec<Option<ReplicationResult>> = pool.install(|| {
         jobs.par_iter()
             .map(|&(s, r)| {
                 if cancel.load(Ordering::Relaxed) {
@@ -168,21 +214,9 @@ pub fn run(
     }
     let elapsed = started.elapsed();
     let mut outcomes = outcomes.into_iter().flatten();
-    let mut results = Vec::with_capacity(scenarios.len());
-    for scenario in scenarios {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(RunError::Cancelled);
-        }
-        let reps: Vec<_> = outcomes.by_ref().take(reps as usize).collect();
-        results.push(ScenarioResults::aggregate(scenario_info(scenario), reps));
-    }
-    let events = results.iter().map(ScenarioResults::events).sum();
-    Ok(RunResults {
-        scenarios: results,
-        master_seed: config.master_seed,
-        replications: reps,
-        elapsed,
-        events,
-        comparison: None,
-    })
+    let per_scenario = scenarios
+        .iter()
+        .map(|_| outcomes.by_ref().take(indices.len()).collect())
+        .collect();
+    Ok((per_scenario, elapsed))
 }

@@ -25,6 +25,14 @@ pub struct RunReportArgs {
 }
 
 impl RunReportArgs {
+    /// What the options ask to write.
+    pub fn options(&self) -> ReportOptions {
+        ReportOptions {
+            report: !self.no_report,
+            charts: self.charts,
+        }
+    }
+
     /// Writes what was asked after the run's CSV files; returns the paths to
     /// mention (the charts folder once rather than every chart).
     pub fn write(&self, dir: &Path, run: &RunResults) -> Result<Vec<PathBuf>, Failure> {
@@ -51,7 +59,7 @@ pub struct ReportArgs {
     charts: bool,
 }
 
-fn compact(dir: &Path, written: Vec<PathBuf>) -> Vec<PathBuf> {
+pub(super) fn compact(dir: &Path, written: Vec<PathBuf>) -> Vec<PathBuf> {
     let charts = dir.join(CHARTS_DIR);
     let mut out: Vec<PathBuf> = written
         .iter()
@@ -144,7 +152,7 @@ fn comment_beside(text: &str, key: &str) -> Option<String> {
 /// The report's sections built from the scenario files: what differs
 /// between the scenarios, parameter by parameter, and the assumption
 /// register (every parameter's value and where it came from).
-fn with_scenario_sections(mut data: ReportData) -> ReportData {
+pub(super) fn with_scenario_sections(mut data: ReportData) -> ReportData {
     let scenarios = reread(&data);
     if scenarios.is_empty() {
         return data;

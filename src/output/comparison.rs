@@ -363,7 +363,7 @@ pub fn comparison_table(run: &RunResults, c: &Comparison) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::comparison::compare;
+    use crate::comparison::{compare, staffing_changes};
     use crate::experiment::{self, RunConfig};
     use crate::scenario::{Scenario, StaffGroup};
 
@@ -393,7 +393,7 @@ mod tests {
             threads: Some(1),
         };
         let run = experiment::run(&valid, &config, &|_| {}, &Default::default()).expect("runs");
-        let c = compare(&run, &[&a, &b], 0);
+        let c = compare(&run, 0, &staffing_changes(&[&a, &b], 0));
         (run, c)
     }
 

@@ -33,6 +33,8 @@ mod manifest;
 mod number;
 mod replications;
 pub mod report;
+// Shard folders and merging them (issue 10), kept apart from the run's files.
+pub mod shard;
 mod summary;
 mod table;
 mod weekly;
