@@ -96,6 +96,24 @@ fn hours_per_case(s: &Scenario) -> (f64, f64) {
     (requests, reviews_a_year * per_review * m)
 }
 
+/// The work a case of `s` needs against a case of the built-in county, for
+/// open requests and for plans in force: a year's caseworker hours per case
+/// (a request's hours over its 20 weeks open, a plan's reviews) plus contact
+/// time. An establishment that follows demand sets its posts at its cases
+/// per FTE counted in the built-in county's cases, so that a council whose
+/// published shares (refusals, amendments) give more work per case gets
+/// more posts per case. Exactly 1 for the built-in county.
+pub(crate) fn work_weights(s: &Scenario) -> (f64, f64) {
+    let per_year = |s: &Scenario| {
+        let (rq, pl) = hours_per_case(s);
+        let c = s.work.contact_hours_per_case_per_year;
+        (rq * 365.0 / 140.0 + c, pl + c)
+    };
+    let ((a_rq, a_pl), (d_rq, d_pl)) = (per_year(s), per_year(&Scenario::default()));
+    let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { 1.0 };
+    (ratio(a_rq, d_rq), ratio(a_pl, d_pl))
+}
+
 /// FTE-days of `groups` in post within days `[a, b)` of the run.
 fn fte_days(s: &Scenario, groups: &[StaffGroup], a: f64, b: f64) -> f64 {
     let cal = &s.calendar;
@@ -126,6 +144,7 @@ pub fn load_check(s: &Scenario) -> Vec<LoadRow> {
     let teams = s.effective_teams();
     let (per_request, per_plan) = hours_per_case(s);
     let contact = s.work.contact_hours_per_case_per_year;
+    let (w_rq, w_pl) = work_weights(s);
     let years = flows(s);
     let cal = &s.calendar;
     let mut rows = Vec::new();
@@ -150,8 +169,9 @@ pub fn load_check(s: &Scenario) -> Vec<LoadRow> {
             let mut fte = fte_of(t);
             let e = &t.establishment;
             if e.enabled {
-                // Posts follow the cases held at the start of the year.
-                let cases = rq * f.open + pl * f.plans;
+                // Posts follow the cases held at the start of the year,
+                // weighted by their work against the built-in county's.
+                let cases = rq * f.open * w_rq + pl * f.plans * w_pl;
                 fte = fte.max(cases / e.cases_per_fte);
             }
             let available =
@@ -184,6 +204,16 @@ pub fn load_check(s: &Scenario) -> Vec<LoadRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_weights_are_one_for_the_default_and_follow_the_work() {
+        assert_eq!(work_weights(&Scenario::default()), (1.0, 1.0));
+        let mut s = Scenario::default();
+        s.reviews.amend_share = 0.82;
+        s.requests.refused_share = 0.17;
+        let (rq, pl) = work_weights(&s);
+        assert!(rq > 1.0 && pl > 1.0, "{rq} {pl}");
+    }
 
     #[test]
     fn the_default_county_sits_near_its_capacity() {

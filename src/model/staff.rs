@@ -452,6 +452,8 @@ impl Simulation<'_> {
     /// demand gets the posts its cases call for, starting after the lag.
     pub(super) fn set_establishments(&mut self) {
         let now = self.queue.now();
+        // Cases counted in the built-in county's cases, by their work.
+        let (w_rq, w_pl) = super::load_check::work_weights(self.sc);
         for t in 0..self.teams.len() {
             let e = self.teams[t].establishment.clone();
             if !e.enabled {
@@ -477,7 +479,7 @@ impl Simulation<'_> {
                     0.0
                 }
             };
-            let cases = share(true) * open + share(false) * plans;
+            let cases = share(true) * open * w_rq + share(false) * plans * w_pl;
             let need = cases / e.cases_per_fte - self.teams[t].fte_planned;
             // Posts come in half-FTE steps; a shortfall below that waits.
             let add = (need * 2.0).floor() / 2.0;
