@@ -59,6 +59,10 @@ pub(crate) struct YearFlows {
     pub reviews_completed: u32,
     pub review_decisions: u32,
     pub review_decisions_4w: u32,
+    /// Phase-transfer reviews whose deadline falls in the year, and of
+    /// those, the ones completed by it.
+    pub transfers: u32,
+    pub transfers_on_time: u32,
     pub overdue_at_end: Option<u32>,
 }
 
@@ -201,7 +205,8 @@ impl Recorder {
         backlog_cleared_at: u32,
         costs: &[YearCosts],
     ) -> Vec<KpiValue> {
-        let mut out = Vec::with_capacity(self.years.len() * 15 + 11);
+        let mut out =
+            Vec::with_capacity(self.years.len() * 16 + self.calendar_years.len() * 6 + 11);
         let none = YearCosts::default();
         for (i, (fy, y)) in calendar
             .financial_years()
@@ -224,6 +229,10 @@ impl Recorder {
                 ratio(y.review_decisions_4w, y.review_decisions),
             );
             push(
+                Kpi::PhaseTransfersOnTime,
+                ratio(y.transfers_on_time, y.transfers),
+            );
+            push(
                 Kpi::OverdueReviewsAtYearEnd,
                 y.overdue_at_end.map(f64::from),
             );
@@ -243,6 +252,10 @@ impl Recorder {
             push(
                 Kpi::ReviewDecisionsWithin4Weeks,
                 ratio(y.review_decisions_4w, y.review_decisions),
+            );
+            push(
+                Kpi::PhaseTransfersOnTime,
+                ratio(y.transfers_on_time, y.transfers),
             );
         }
         let clearance = self.backlog_clearance_week(backlog_cleared_at);
