@@ -31,7 +31,8 @@ fn higher_is_better(kpi: Kpi) -> Option<bool> {
         | PlansIssuedWithin20Weeks
         | ReviewsCompleted
         | ReviewDecisionsWithin4Weeks
-        | ReviewDecisionsOnTime => Some(true),
+        | ReviewDecisionsOnTime
+        | PhaseTransfersOnTime => Some(true),
         MeanWeeksToFinalPlan
         | OverdueReviewsAtYearEnd
         | BacklogClearanceWeek

@@ -170,6 +170,10 @@ kpis! {
     /// LA decisions after a review meeting made within 4 weeks of it, in
     /// the year (a count).
     ReviewDecisionsOnTime => "review_decisions_on_time", false,
+    /// Share of phase-transfer reviews whose statutory date (15 February for
+    /// a school transfer, 31 March for post-16, Reg 18) falls in the year
+    /// that were complete by it.
+    PhaseTransfersOnTime => "phase_transfers_on_time", false,
     /// Overdue reviews on the last day of the year (or of the run).
     OverdueReviewsAtYearEnd => "overdue_reviews_at_year_end", false,
     /// First week (0 = the week of the start date) from which overdue reviews

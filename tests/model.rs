@@ -332,3 +332,50 @@ fn allocation_by_the_index_is_the_scans_choice_with_several_teams() {
     s.teams = vec![assessment, locality, all];
     audit_every_week(&s, 11);
 }
+
+/// Phase transfers: with ample staff every transfer review is complete by
+/// its statutory date; with one caseworker who never finishes a task, none
+/// is; switched off (the default) the KPI is never defined.
+#[test]
+fn phase_transfers_are_on_time_with_ample_staff_and_late_without() {
+    use ehcsim::calendar::FinancialYear;
+    use ehcsim::results::{Kpi, Period};
+    let mut on = short(104);
+    on.name = "ample".into();
+    on.reviews.transfer_school_share = 0.13;
+    on.reviews.transfer_post16_share = 0.07;
+    on.requests.enabled = false;
+    on.initial.open_requests = Vec::new();
+    on.initial.overdue_reviews = 0;
+    on.reviews.meeting_on_time_share = 1.0;
+    on.work.contact_hours_per_case_per_year = 0.0;
+    on.caseworkers.establishment.enabled = false;
+    on.caseworkers.workforce = Workforce::default();
+    on.caseworkers.groups = vec![group("many", 200.0, None, None)];
+    let mut stuck = on.clone();
+    stuck.name = "stuck".into();
+    stuck.caseworkers.cap = 10_000;
+    stuck.caseworkers.groups = vec![StaffGroup {
+        hours_per_fte_year: Some(0.001),
+        ..group("stuck", 1.0, None, None)
+    }];
+    let off = Scenario {
+        name: "off".into(),
+        ..short(104)
+    };
+    let res = run(&[on, stuck, off], 5, 2, 1);
+    let year = Period::Year(FinancialYear(2026));
+    let share = |i: usize| {
+        res[i]
+            .summary_stats(Kpi::PhaseTransfersOnTime, year)
+            .and_then(|s| s.mean)
+    };
+    assert_eq!(share(0), Some(1.0));
+    assert_eq!(share(1), Some(0.0));
+    assert_eq!(share(2), None);
+    for r in &res {
+        for rep in &r.replications {
+            assert!(rep.kpi(Kpi::ReviewsCompleted, year).is_some());
+        }
+    }
+}

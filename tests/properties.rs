@@ -211,6 +211,16 @@ fn reviews() -> impl Strategy<Value = Reviews> {
                 cease_share: cease * (1.0 - amend),
                 meeting_on_time_share: on_time,
                 late_meeting_days: late,
+                // Phase transfers are derived from the drawn values, so
+                // the generated cases stay those of the other fields.
+                transfer_school_share: 0.3 * amend,
+                transfer_post16_share: 0.3 * (1.0 - amend) * on_time,
+                transfer_meeting_day: Dist::Uniform {
+                    min: 0.0,
+                    max: 105.0,
+                },
+                transfer_amend_share: amend,
+                transfer_work_multiplier: 0.5 + 2.0 * on_time,
             },
         )
 }

@@ -91,7 +91,12 @@ fn hours_per_case(s: &Scenario) -> (f64, f64) {
     } else {
         0.0
     };
-    let per_review = w.review_decision.mean() + rv.amend_share * w.review_amendment.mean();
+    // Phase-transfer reviews amend more often and take longer.
+    let t = rv.transfer_school_share + rv.transfer_post16_share;
+    let ordinary = w.review_decision.mean() + rv.amend_share * w.review_amendment.mean();
+    let transfer = (w.review_decision.mean() + rv.transfer_amend_share * w.review_amendment.mean())
+        * rv.transfer_work_multiplier;
+    let per_review = (1.0 - t) * ordinary + t * transfer;
     let requests = if r.enabled { per_request * m } else { 0.0 };
     (requests, reviews_a_year * per_review * m)
 }

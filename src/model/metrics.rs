@@ -60,6 +60,10 @@ pub(crate) struct YearFlows {
     pub reviews_completed: u32,
     pub review_decisions: u32,
     pub review_decisions_4w: u32,
+    /// Phase-transfer reviews whose deadline falls in the year, and of
+    /// those, the ones completed by it.
+    pub transfers: u32,
+    pub transfers_on_time: u32,
     pub overdue_at_end: Option<u32>,
     /// The price of delay counted in the weeks ending in the year.
     pub delay_cost: f64,
@@ -236,7 +240,7 @@ impl Recorder {
         costs: &[YearCosts],
     ) -> Vec<KpiValue> {
         let mut out =
-            Vec::with_capacity(self.years.len() * 18 + self.calendar_years.len() * 6 + 14);
+            Vec::with_capacity(self.years.len() * 19 + self.calendar_years.len() * 7 + 14);
         let none = YearCosts::default();
         for (i, (fy, y)) in calendar
             .financial_years()
@@ -263,6 +267,10 @@ impl Recorder {
                 Some(y.review_decisions_4w as f64),
             );
             push(
+                Kpi::PhaseTransfersOnTime,
+                ratio(y.transfers_on_time, y.transfers),
+            );
+            push(
                 Kpi::OverdueReviewsAtYearEnd,
                 y.overdue_at_end.map(f64::from),
             );
@@ -287,6 +295,10 @@ impl Recorder {
             push(
                 Kpi::ReviewDecisionsWithin4Weeks,
                 ratio(y.review_decisions_4w, y.review_decisions),
+            );
+            push(
+                Kpi::PhaseTransfersOnTime,
+                ratio(y.transfers_on_time, y.transfers),
             );
         }
         let clearance = self.backlog_clearance_week(backlog_cleared_at);

@@ -95,6 +95,7 @@ pub(crate) mod purpose {
     pub const PSYCHOLOGIST_WORK: u64 = 13;
     pub const COMMISSIONED: u64 = 14;
     pub const EVIDENCE: u64 = 15;
+    pub const PHASE_TRANSFER: u64 = 16;
 }
 
 /// The model's random streams (tags for [`crate::engine::stream`]). Arrival
@@ -145,6 +146,9 @@ pub(crate) enum Event {
     ReviewLimit { plan: u32, review: u32 },
     /// A plan ceases outside a review.
     PlanCeases { plan: u32 },
+    /// The statutory date (15 February or 31 March) by which a
+    /// phase-transfer review's amended plan must be final passes.
+    TransferDeadline { plan: u32, review: u32 },
     /// A staff group starts or ends.
     Staffing { group: u32, starts: bool },
     /// A post's holder leaves, is covered, is replaced or is up to speed.
@@ -297,6 +301,7 @@ impl<'s> Simulation<'s> {
             }
             Event::ReviewLimit { plan, review } => self.on_review_limit(plan, review),
             Event::PlanCeases { plan } => self.on_plan_ceases(plan),
+            Event::TransferDeadline { plan, review } => self.on_transfer_deadline(plan, review),
             Event::Staffing { group, starts } => self.on_staffing(group, starts),
             Event::Workforce {
                 worker,

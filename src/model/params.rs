@@ -72,6 +72,8 @@ pub(crate) struct Params {
     pub late_meeting: Sampler,
     /// Sampler of a commissioned psychologist advice's days.
     pub commissioned: Sampler,
+    /// Sampler of a phase-transfer meeting's days after 1 September.
+    pub transfer_meeting: Sampler,
     /// Days from the request by which a plan should be drafted: the 20
     /// weeks less the family's and the school's periods and a few days to
     /// finalise, so that each step leaves room for those after it.
@@ -111,6 +113,7 @@ impl Params {
             cease_hazard: -(1.0 - s.cessation.per_year.min(0.999_999)).ln() / 365.0,
             late_meeting: s.reviews.late_meeting_days.sampler(),
             commissioned: s.psychologists.commissioned_days.sampler(),
+            transfer_meeting: s.reviews.transfer_meeting_day.sampler(),
             drafting_deadline: drafting_deadline(s),
             complexity: complexity_table(s),
             daily_rate,

@@ -4,6 +4,14 @@
 
 use super::{purpose, Case, Event, Simulation, Task, NOBODY};
 use crate::scenario::TaskKind;
+use chrono::{Datelike, Duration, NaiveDate};
+
+/// Month and day after the statutory date by which a school phase
+/// transfer's amended plan must be final (15 February, Reg 18): a review
+/// completed before this day begins is on time.
+const SCHOOL_TRANSFER_DUE: (u32, u32) = (2, 16);
+/// The same for a transfer into post-16 education (31 March, Reg 18).
+const POST16_TRANSFER_DUE: (u32, u32) = (4, 1);
 
 /// Which step of its current review a plan is at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +52,23 @@ pub(crate) struct Plan {
     pub slot: u32,
     /// Complexity class (index into the scenario's mix).
     pub complexity: u8,
+    /// Number of the review that is a phase transfer and not yet complete
+    /// (0 for none).
+    pub transfer_review: u32,
+    /// Day by whose start that phase transfer's review must be complete.
+    pub transfer_due: f64,
+}
+
+impl Plan {
+    /// The statutory date of a phase transfer if review `review` is one,
+    /// else infinity.
+    fn transfer_due_if(&self, review: u32) -> f64 {
+        if self.transfer_review == review {
+            self.transfer_due
+        } else {
+            f64::INFINITY
+        }
+    }
 }
 
 impl ReviewStep {
@@ -89,6 +114,8 @@ impl Simulation<'_> {
             meeting: due,
             slot: 0,
             complexity,
+            transfer_review: 0,
+            transfer_due: f64::INFINITY,
         });
         self.stocks.plans_in_force += 1;
         self.stocks.plans_total += 1;
@@ -96,8 +123,115 @@ impl Simulation<'_> {
         p
     }
 
+    /// Whether the current review of plan `p` is a phase transfer.
+    fn is_transfer(&self, p: u32) -> bool {
+        let plan = &self.plans[p as usize];
+        plan.transfer_review != 0 && plan.transfer_review == plan.review
+    }
+
+    /// Multiplier on the caseworker hours of plan `p`'s current review.
+    fn review_work_multiplier(&self, p: u32) -> f64 {
+        let plan = &self.plans[p as usize];
+        let m = self.p.work_multiplier(plan.complexity);
+        if self.is_transfer(p) {
+            m * self.sc.reviews.transfer_work_multiplier
+        } else {
+            m
+        }
+    }
+
+    /// Decides whether plan `p`'s next review is a phase transfer; if so,
+    /// brings it forward to its autumn meeting day and schedules the
+    /// statutory date by which it must be complete. The transfer belongs to
+    /// the school year (from 1 September) in which the review would fall
+    /// due and its meeting is held that autumn; a review whose autumn
+    /// meeting day has already passed when it is scheduled (a plan whose
+    /// review was due before the start, a review finished late, an under-5
+    /// plan's second review of the year) stays an ordinary review, since the
+    /// transfer was handled, or is too late to bring forward.
+    fn decide_transfer(&mut self, p: u32) {
+        let now = self.queue.now();
+        let rv = &self.sc.reviews;
+        let plan = &self.plans[p as usize];
+        let review = plan.review + 1;
+        let (due, key) = (plan.due, plan.key);
+        if rv.transfer_school_share + rv.transfer_post16_share <= 0.0 || due < now {
+            return;
+        }
+        let mut k = self.keyed(key, purpose::PHASE_TRANSFER, review as u64);
+        let u = k.unit();
+        let (month, day) = if u < rv.transfer_school_share {
+            SCHOOL_TRANSFER_DUE
+        } else if u < rv.transfer_school_share + rv.transfer_post16_share {
+            POST16_TRANSFER_DUE
+        } else {
+            return;
+        };
+        let cal = &self.sc.calendar;
+        let date = cal.start + Duration::days(due.floor() as i64);
+        let year = if date.month() >= 9 {
+            date.year()
+        } else {
+            date.year() - 1
+        };
+        let (Some(september), Some(limit)) = (
+            NaiveDate::from_ymd_opt(year, 9, 1),
+            NaiveDate::from_ymd_opt(year + 1, month, day),
+        ) else {
+            return;
+        };
+        let meeting = cal.day_of(september) as f64 + self.p.transfer_meeting.sample(&mut k);
+        let limit = cal.day_of(limit) as f64;
+        if meeting < now || meeting >= limit {
+            return;
+        }
+        let plan = &mut self.plans[p as usize];
+        plan.due = meeting;
+        plan.transfer_review = review;
+        plan.transfer_due = limit;
+        if limit < self.sc.end_day() {
+            self.queue
+                .schedule(limit, Event::TransferDeadline { plan: p, review });
+        }
+    }
+
+    /// A phase transfer's statutory date passes: a transfer review still
+    /// under way is late (plans that ceased outside their review are left
+    /// out).
+    pub(super) fn on_transfer_deadline(&mut self, p: u32, review: u32) {
+        let plan = &self.plans[p as usize];
+        if plan.ceased || plan.transfer_review != review {
+            return;
+        }
+        let due = plan.transfer_due;
+        for y in self.rec.years_of(&self.sc.calendar, due) {
+            y.transfers += 1;
+        }
+    }
+
+    /// Plan `p`'s current review is complete: a phase transfer completed
+    /// by its statutory date is counted on time, in the year of that date.
+    fn transfer_completed(&mut self, p: u32) {
+        if !self.is_transfer(p) {
+            return;
+        }
+        let now = self.queue.now();
+        let plan = &mut self.plans[p as usize];
+        plan.transfer_review = 0;
+        let due = plan.transfer_due;
+        if now < due && due < self.sc.end_day() {
+            for y in self.rec.years_of(&self.sc.calendar, due) {
+                y.transfers += 1;
+                y.transfers_on_time += 1;
+            }
+        }
+    }
+
     /// Schedules whichever comes first: the plan ceasing or its next review.
     fn schedule_next(&mut self, p: u32) {
+        if self.sc.reviews.enabled {
+            self.decide_transfer(p);
+        }
         let plan = &self.plans[p as usize];
         if plan.cease_at <= plan.due || !self.sc.reviews.enabled {
             if plan.cease_at < self.sc.end_day() {
@@ -154,7 +288,7 @@ impl Simulation<'_> {
         let plan = &mut self.plans[p as usize];
         plan.step = ReviewStep::Decision;
         plan.meeting = meeting;
-        let (key, complexity) = (plan.key, plan.complexity);
+        let key = plan.key;
         let limit = meeting + self.sc.reviews.decision_limit_days;
         self.queue
             .schedule(limit, Event::ReviewLimit { plan: p, review });
@@ -162,8 +296,10 @@ impl Simulation<'_> {
             self.p
                 .review_decision
                 .sample(&mut self.keyed(key, purpose::REVIEW, 4 * review as u64))
-                * self.p.work_multiplier(complexity);
-        self.set_task(Case::Plan(p), hours, limit);
+                * self.review_work_multiplier(p);
+        // A phase transfer's work is ordered by its statutory date too.
+        let deadline = limit.min(self.plans[p as usize].transfer_due_if(review));
+        self.set_task(Case::Plan(p), hours, deadline);
     }
 
     pub(super) fn review_work_done(&mut self, p: u32) {
@@ -174,13 +310,19 @@ impl Simulation<'_> {
             ReviewStep::Decision => {
                 self.record_review_decision(meeting);
                 let rv = &self.sc.reviews;
+                let amend_share = if self.is_transfer(p) {
+                    rv.transfer_amend_share
+                } else {
+                    rv.amend_share
+                };
                 let u = self
                     .keyed(key, purpose::REVIEW, 4 * review as u64 + 1)
                     .unit();
                 if u < rv.cease_share {
                     self.review_completed();
+                    self.transfer_completed(p);
                     self.cease(p);
-                } else if u < rv.cease_share + rv.amend_share {
+                } else if u < rv.cease_share + amend_share {
                     self.plans[p as usize].step = ReviewStep::Representations;
                     let limit = meeting + rv.amendment_limit_days;
                     self.queue.schedule(
@@ -214,16 +356,17 @@ impl Simulation<'_> {
             return;
         }
         plan.step = ReviewStep::Amendment;
-        let (key, meeting, complexity) = (plan.key, plan.meeting, plan.complexity);
+        let (key, meeting) = (plan.key, plan.meeting);
+        let transfer_due = plan.transfer_due_if(review);
         let hours = self.p.review_amendment.sample(&mut self.keyed(
             key,
             purpose::REVIEW,
             4 * review as u64 + 3,
-        )) * self.p.work_multiplier(complexity);
+        )) * self.review_work_multiplier(p);
         self.set_task(
             Case::Plan(p),
             hours,
-            meeting + self.sc.reviews.amendment_limit_days,
+            (meeting + self.sc.reviews.amendment_limit_days).min(transfer_due),
         );
     }
 
@@ -279,6 +422,7 @@ impl Simulation<'_> {
     /// one was due, unless the plan ceases first.
     fn finish_review(&mut self, p: u32) {
         self.review_completed();
+        self.transfer_completed(p);
         let now = self.queue.now();
         let rv = &self.sc.reviews;
         let plan = &mut self.plans[p as usize];

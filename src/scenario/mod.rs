@@ -248,6 +248,29 @@ pub struct Reviews {
     pub meeting_on_time_share: f64,
     /// Days late a meeting held late is. Default uniform 30-180 \[E\].
     pub late_meeting_days: Dist,
+    /// Share of reviews that are a phase transfer between schools (into
+    /// reception or year 7), whose amended plan naming the new school must
+    /// be final by 15 February (Reg 18). Default 0 (off): about 0.13
+    /// \[E: reception and year 7, two of the about 15 year groups holding
+    /// plans] is the estimate, but the default county's estimated task hours
+    /// were calibrated without transfers and fall far behind with them
+    /// (docs/model.md).
+    pub transfer_school_share: f64,
+    /// Share of reviews that are a phase transfer into post-16 education,
+    /// final by 31 March (Reg 18). Default 0 (off): about 0.07 \[E: year
+    /// 11, one of about 15 year groups] when on.
+    pub transfer_post16_share: f64,
+    /// Days after 1 September (of the school year before the transfer) on
+    /// which a phase-transfer review meeting is held: the review is brought
+    /// forward into the autumn. Default uniform 0-105 (September to
+    /// mid-December) \[E\].
+    pub transfer_meeting_day: Dist,
+    /// Share of phase-transfer reviews ending in amendment. Default 0.80
+    /// \[E: MODEL.md section 4].
+    pub transfer_amend_share: f64,
+    /// Multiplier on a phase-transfer review's caseworker hours. Default
+    /// 10/6 \[E: 10 h against 6 h for an amending review, MODEL.md section 5].
+    pub transfer_work_multiplier: f64,
 }
 
 /// Plans ceasing between reviews (leaving education, moving away).
@@ -516,6 +539,14 @@ impl Default for Scenario {
                     min: 30.0,
                     max: 180.0,
                 },
+                transfer_school_share: 0.0,
+                transfer_post16_share: 0.0,
+                transfer_meeting_day: Dist::Uniform {
+                    min: 0.0,
+                    max: 105.0,
+                },
+                transfer_amend_share: 0.80,
+                transfer_work_multiplier: 10.0 / 6.0,
             },
             cessation: Cessation { per_year: 0.064 },
             caseworkers: Caseworkers {

@@ -172,6 +172,27 @@ fn cross_checks(r: &mut Reader<'_>, s: &Scenario) {
     }
 
     let keys = [
+        "reviews.transfer_post16_share",
+        "reviews.transfer_school_share",
+    ];
+    let sum = rv.transfer_school_share + rv.transfer_post16_share;
+    if !r.any_bad(&keys) && sum > 1.0 + eps {
+        report_at(r, &keys, format!(
+            "transfer_school_share + transfer_post16_share is more than 1 (got {} + {} = {sum}, allowed a sum of at most 1; the remainder are ordinary reviews)",
+            rv.transfer_school_share, rv.transfer_post16_share
+        ));
+    }
+
+    let keys = ["reviews.cease_share", "reviews.transfer_amend_share"];
+    let sum = rv.transfer_amend_share + rv.cease_share;
+    if !r.any_bad(&keys) && sum > 1.0 + eps {
+        report_at(r, &keys, format!(
+            "transfer_amend_share + cease_share is more than 1 (got {} + {} = {sum}, allowed a sum of at most 1; the remainder is maintained unchanged)",
+            rv.transfer_amend_share, rv.cease_share
+        ));
+    }
+
+    let keys = [
         "reviews.amendment_limit_days",
         "reviews.decision_limit_days",
     ];

@@ -567,6 +567,21 @@ fn capacity_params() -> Vec<Param<Scenario>> {
         sc("reviews.late_meeting_days", Distr { unit: "days", max: MAX_DAYS }, |s| &mut s.reviews.late_meeting_days)
             .unit("days").src("[E: uniform 30-180 days]")
             .doc("Days late a late meeting is held."),
+        sc("reviews.transfer_school_share", Num(SHARE), |s| &mut s.reviews.transfer_school_share)
+            .src("[E: 0, off by default; about 0.13 estimated (reception and year 7 are two of the about 15 year groups holding plans; no published count of transfer reviews), but the default county, calibrated without transfers, falls far behind with it, docs/model.md]")
+            .doc("Share of reviews that are a phase transfer between schools: brought forward into the autumn, the amended plan naming the new school due by 15 February (Reg 18)."),
+        sc("reviews.transfer_post16_share", Num(SHARE), |s| &mut s.reviews.transfer_post16_share)
+            .src("[E: 0, off by default; about 0.07 estimated (year 11, one of about 15 year groups)]")
+            .doc("Share of reviews that are a phase transfer into post-16 education, due by 31 March (Reg 18); the two transfer shares sum to at most 1."),
+        sc("reviews.transfer_meeting_day", Distr { unit: "days", max: 150.0 }, |s| &mut s.reviews.transfer_meeting_day)
+            .unit("days").src("[E: uniform 0-105 days, September to mid-December]")
+            .doc("Days after 1 September of the school year before the transfer on which a phase-transfer review meeting is held (at most 150, late January)."),
+        sc("reviews.transfer_amend_share", Num(SHARE), |s| &mut s.reviews.transfer_amend_share)
+            .src("[E: about 80% in phase-transfer years, docs/model.md]")
+            .doc("Share of phase-transfer reviews ending in amendment; with cease_share at most 1."),
+        sc("reviews.transfer_work_multiplier", Num(R(B::Excl(0.0), B::Incl(100.0))), |s| &mut s.reviews.transfer_work_multiplier)
+            .src("[E: 10 h against 6 h for an amending review, docs/model.md]")
+            .doc("Multiplier on the caseworker hours of a phase-transfer review's decision and amendment."),
         sc("cessation.per_year", Num(R(B::Incl(0.0), B::Excl(1.0))), |s| &mut s.cessation.per_year)
             .unit("share a year").src("[D: 7.5% a year in all, less 1.1% at review]")
             .doc("Share of plans ceasing a year between reviews (leaving education, moving away)."),
