@@ -57,6 +57,9 @@ enum Command {
     },
     /// Rebuild report.html and report.md from an output folder's files.
     Report(report_cmd::ReportArgs),
+    /// Find the smallest FTE of one staff group that meets a target in at
+    /// least a stated share of replications.
+    Goal(goal_cmd::GoalArgs),
     /// Merge the shard folders of `ehcsim run --shard K/N` into the files
     /// the whole run would have written.
     Merge(shard_cmd::MergeArgs),
@@ -132,6 +135,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Backtest(args) => backtest_cmd::backtest(&args),
         Command::Verify { dir } => verify(&dir),
         Command::Report(args) => report_cmd::rebuild(&args),
+        Command::Goal(args) => goal_cmd::goal(&args),
         Command::Merge(args) => shard_cmd::merge(&args),
     }
 }
@@ -481,6 +485,7 @@ fn baseline_index(args: &RunArgs, scenarios: &[ValidScenario]) -> Result<Option<
 
 /// The report and charts: `run --charts / --no-report` and `ehcsim report`.
 mod backtest_cmd;
+mod goal_cmd;
 mod report_cmd;
 /// Shards of a run and merging them: `run --shard K/N` and `ehcsim merge`.
 mod shard_cmd;

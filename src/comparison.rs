@@ -148,7 +148,8 @@ pub struct Clearance {
     pub weeks_brought_forward: Stats,
     /// Pounds of extra cost (over the run) per week brought forward.
     pub cost_per_week_brought_forward: Ratio,
-    /// Share of the option's replications cleared by the target date.
+    /// Share of the option's replications with the backlog cleared on the
+    /// target date ([`cleared_on`]).
     pub option_by_target: Option<f64>,
     /// Share of the baseline's replications cleared by the target date.
     pub baseline_by_target: Option<f64>,
@@ -411,22 +412,31 @@ fn compare_one(
     }
 }
 
-/// Share of replications whose backlog is cleared by `target`: cleared in
-/// a week that starts on or before it.
-pub fn cleared_by(s: &ScenarioResults, target: NaiveDate) -> Option<f64> {
-    let weeks = column(s, Kpi::BacklogClearanceWeek, Period::Horizon)?;
-    if weeks.is_empty() {
-        return None;
-    }
+/// Whether replication `r` of `s` has its backlog cleared on `target`:
+/// overdue reviews at the end of the last week ending on or before it at
+/// or below the scenario's `backlog_cleared_at`. (A temporary team may
+/// clear the backlog by a date and the backlog grow again after it, so
+/// this is not the `backlog_clearance_week` KPI, which asks that it stay
+/// cleared to the end of the run.) `None` when the date is outside the run.
+pub fn cleared_on(s: &ScenarioResults, r: usize, target: NaiveDate) -> Option<bool> {
     let cal = &s.info.calendar;
-    let hit = weeks
-        .iter()
-        .flatten()
-        .filter(|&&w| {
-            w >= 0.0 && (w as usize) < cal.weeks() && cal.week_start(w as usize) <= target
-        })
-        .count();
-    Some(hit as f64 / weeks.len() as f64)
+    let day = cal.day_of(target) as f64 + 1.0;
+    let week = (0..cal.weeks())
+        .rev()
+        .find(|&w| cal.week_end_day(w) <= day)?;
+    let value = s
+        .replications
+        .get(r)?
+        .weekly_value(week, Metric::OverdueReviews);
+    Some(value <= f64::from(s.info.backlog_cleared_at))
+}
+
+/// Share of replications whose backlog is cleared on `target` ([`cleared_on`]).
+pub fn cleared_by(s: &ScenarioResults, target: NaiveDate) -> Option<f64> {
+    let n = s.replications.len();
+    let hits: Option<Vec<bool>> = (0..n).map(|r| cleared_on(s, r, target)).collect();
+    let hits = hits?;
+    (n > 0).then(|| hits.iter().filter(|&&h| h).count() as f64 / n as f64)
 }
 
 /// Pounds below which a cumulative difference counts as zero: sums of

@@ -34,6 +34,7 @@ pub mod calendar;
 pub mod comparison;
 pub mod engine;
 pub mod experiment;
+pub mod goal;
 pub mod model;
 pub mod output;
 pub mod results;

@@ -1,0 +1,181 @@
+//! `ehcsim goal`: the smallest FTE of one staff group that meets a target
+//! with a stated confidence (the search is `ehcsim::goal`).
+
+use super::{load_all, print_out, Failure};
+use anyhow::anyhow;
+use ehcsim::experiment::RunConfig;
+use ehcsim::goal::{self, Candidate, GoalError, GoalSpec, Target};
+use ehcsim::output::{format_pounds, ScenarioSource};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// `ehcsim goal`.
+#[derive(Debug, clap::Args)]
+pub struct GoalArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// The staff group whose FTE is sought, by name (a caseworker, team or
+    /// backlog-team group), or `psychologists`.
+    #[arg(long)]
+    vary: String,
+    /// What must hold: KPI>=VALUE or KPI<=VALUE (a KPI of summary.csv), or
+    /// backlog_clearance_date<=YYYY-MM-DD.
+    #[arg(long)]
+    target: String,
+    /// The period of a per-year KPI: FY2027-28, CY2027 or horizon.
+    #[arg(long)]
+    period: Option<String>,
+    /// Share of replications that must meet the target.
+    #[arg(long, default_value_t = 0.8)]
+    confidence: f64,
+    /// FTE step between candidates.
+    #[arg(long, default_value_t = 0.5)]
+    step: f64,
+    /// The most FTE to try.
+    #[arg(long, default_value_t = 200.0)]
+    max: f64,
+    /// First day in post of the varied group (recruitment lead time).
+    #[arg(long, value_name = "DATE")]
+    from: Option<chrono::NaiveDate>,
+    /// Replications per candidate.
+    #[arg(long, short = 'n', default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    reps: u64,
+    /// Master seed, the same for every candidate (common random numbers).
+    #[arg(long, short = 's', default_value_t = 1)]
+    seed: u64,
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+}
+
+fn describe(c: &Candidate) -> String {
+    let (lo, hi) = c.interval();
+    format!(
+        "{} FTE: target met in {} of {} replications ({:.0}%, 95% interval {:.0}% to {:.0}%)",
+        c.fte,
+        c.met,
+        c.replications,
+        c.probability() * 100.0,
+        lo * 100.0,
+        hi * 100.0
+    )
+}
+
+/// Runs the search and prints the answer.
+pub fn goal(args: &GoalArgs) -> Result<(), Failure> {
+    let bad = |e: GoalError| Failure::BadInput(e.into());
+    if !(args.confidence > 0.0 && args.confidence <= 1.0) {
+        return Err(Failure::BadInput(anyhow!(
+            "--confidence {}: give a share above 0 and at most 1, such as 0.8",
+            args.confidence
+        )));
+    }
+    let grid_ok = args.step > 0.0
+        && args.step.is_finite()
+        && args.max.is_finite()
+        && args.max >= args.step
+        && args.max / args.step <= 1e6;
+    if !grid_ok {
+        return Err(Failure::BadInput(anyhow!(
+            "--step {} --max {}: give a step above 0 and a maximum of at least one step (and at most a million steps)",
+            args.step,
+            args.max
+        )));
+    }
+    let target = Target::parse(&args.target, args.period.as_deref()).map_err(bad)?;
+    let loaded: Vec<(ehcsim::scenario::ValidScenario, ScenarioSource)> =
+        load_all(std::slice::from_ref(&args.scenario))?;
+    let base = loaded[0].0.clone().into_inner();
+    let spec = GoalSpec {
+        vary: args.vary.clone(),
+        target,
+        confidence: args.confidence,
+        step: args.step,
+        max_fte: args.max,
+        from: args.from,
+    };
+    let config = RunConfig {
+        master_seed: args.seed,
+        replications: args.reps,
+        threads: args.threads.map(usize::from),
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = Arc::clone(&cancel);
+        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
+    }
+    eprintln!(
+        "seeking the smallest FTE of `{}` in `{}` for {} in at least {:.0}% of {} replications \
+         (steps of {} FTE, same seed for every candidate)",
+        spec.vary,
+        base.name,
+        spec.target,
+        spec.confidence * 100.0,
+        args.reps,
+        spec.step
+    );
+    let started = Instant::now();
+    let progress = |c: &Candidate| {
+        eprintln!(
+            "  {} [{:.1} s]",
+            describe(c),
+            started.elapsed().as_secs_f64()
+        );
+    };
+    let result = match goal::seek(&base, &spec, &config, &progress, &cancel) {
+        Ok(r) => r,
+        Err(GoalError::Cancelled) => {
+            eprintln!("interrupted: goal-seek stopped");
+            return Err(Failure::Interrupted);
+        }
+        Err(e @ GoalError::Threads(_)) => return Err(Failure::Other(e.into())),
+        Err(e) => return Err(bad(e)),
+    };
+    let mut out = String::new();
+    match &result.answer {
+        Some(a) => {
+            out.push_str(&format!(
+                "Answer: {} FTE in `{}`{}: {} meets {} in {:.0}% of replications (95% interval {:.0}% to {:.0}%), at least the {:.0}% asked.\n",
+                a.fte,
+                spec.vary,
+                spec.from.map_or(String::new(), |d| format!(" from {d}")),
+                base.name,
+                spec.target,
+                a.probability() * 100.0,
+                a.interval().0 * 100.0,
+                a.interval().1 * 100.0,
+                spec.confidence * 100.0
+            ));
+            if let (Some(total), Some(extra)) = (a.total_cost, a.extra_cost) {
+                out.push_str(&format!(
+                    "Cost over the run: {} in all (median), {} more than with 0 FTE in the group (median of paired differences).\n",
+                    format_pounds(total),
+                    format_pounds(extra)
+                ));
+            }
+            match &result.step_below {
+                Some(b) => out.push_str(&format!("One step below: {}.\n", describe(b))),
+                None => out.push_str("The target is met with no FTE in the group.\n"),
+            }
+        }
+        None => out.push_str(&format!(
+            "No answer up to {} FTE: the target is not met in {:.0}% of replications with any FTE tried (the most was {}). Raise --max, or check whether another constraint binds (psychologists, the cap, other teams).\n",
+            spec.max_fte,
+            spec.confidence * 100.0,
+            result.candidates.last().map_or(0.0, |c| c.fte)
+        )),
+    }
+    for (a, b) in &result.non_monotone {
+        out.push_str(&format!(
+            "Warning: {b} FTE met the target clearly less often than {a} FTE (beyond two standard errors), so the search's assumption that more FTE never hurts fails here; look at the candidates above.\n"
+        ));
+    }
+    out.push_str(&format!(
+        "Searched {} candidates in {:.1} s: doubling from one step until the target was met, then halving the interval down to one step.\n",
+        result.candidates.len(),
+        started.elapsed().as_secs_f64()
+    ));
+    print_out(&out)
+}

@@ -1,0 +1,142 @@
+//! Goal-seek on a case with an answer from hours arithmetic: a backlog team
+//! that only clears overdue reviews, with nobody else able to help. N
+//! reviews of h hours each, b FTE at H hours a year: the last of the N - 1
+//! reviews the team can reach closes on day (N - 1) h / (b H / 365).
+
+#[path = "theory/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+use ehcsim::engine::Dist;
+use ehcsim::experiment::RunConfig;
+use ehcsim::goal::{self, GoalSpec, Target};
+use ehcsim::scenario::{Scenario, StaffGroup};
+use support::{bare, group};
+
+const N: u32 = 1600;
+const H: f64 = 1450.0;
+
+/// The theory check's backlog (tests/theory/backlog.rs): every plan
+/// overdue at the start, no new reviews, no requests; the caseworkers take
+/// one review and never finish it, so the team clears N - 1 and one stays
+/// overdue, which the threshold of 1 allows.
+fn backlog() -> Scenario {
+    let mut s = bare(100 * 7);
+    s.requests.enabled = false;
+    s.reviews.enabled = true;
+    s.reviews.interval_days = 3000.0;
+    s.reviews.under5_interval_days = 3000.0;
+    s.reviews.amend_share = 0.0;
+    s.reviews.cease_share = 0.0;
+    s.work.review_decision = Dist::Fixed(H / 600.0);
+    s.caseworkers.cap = 100_000;
+    s.caseworkers.groups = vec![StaffGroup {
+        hours_per_fte_year: Some(0.001),
+        ..group("stuck", 0.02)
+    }];
+    s.backlog_team = vec![StaffGroup {
+        hours_per_fte_year: Some(H),
+        ..group("backlog", 1.0)
+    }];
+    s.initial.plans_in_force = N;
+    s.initial.overdue_reviews = N;
+    s.initial.overdue_age_days = Dist::Uniform {
+        min: 0.0,
+        max: 365.0,
+    };
+    s.backlog_cleared_at = 1;
+    s
+}
+
+#[test]
+fn goal_seek_finds_the_backlog_team_that_hours_arithmetic_gives() {
+    let s = backlog();
+    // Cleared by day 440: (N - 1) h 365 / (b H) = 1599 x 365 / (600 b) =
+    // 972.7 / b days <= 440 needs b >= 2.21, so on a grid of 0.5 FTE the
+    // answer is 2.5 (clearing about day 389) and 2.0 (day 486.7, the
+    // theory check's 16 months) is the step below that fails. Work is
+    // fixed, so every replication agrees and two suffice.
+    let date = s.calendar.start + chrono::Duration::days(440);
+    let spec = GoalSpec {
+        vary: "backlog".into(),
+        target: Target::ClearedBy(date),
+        confidence: 0.8,
+        step: 0.5,
+        max_fte: 20.0,
+        from: None,
+    };
+    let config = RunConfig {
+        master_seed: 1,
+        replications: 2,
+        threads: Some(1),
+    };
+    let r = goal::seek(&s, &spec, &config, &|_| {}, &Default::default()).expect("seeks");
+    let answer = r.answer.expect("an answer");
+    assert_eq!(answer.fte, 2.5);
+    assert_eq!(answer.met, 2);
+    let below = r.step_below.expect("the step below");
+    assert_eq!(below.fte, 2.0);
+    assert_eq!(below.met, 0);
+    assert!(r.non_monotone.is_empty());
+    // Every candidate on the way agrees with the arithmetic.
+    for c in &r.candidates {
+        let clears = c.fte > 0.0 && 972.7 / c.fte <= 440.0;
+        assert_eq!(c.met == 2, clears, "{} FTE", c.fte);
+    }
+}
+
+#[test]
+fn a_group_that_does_not_exist_is_named_with_the_ones_that_do() {
+    let spec = GoalSpec {
+        vary: "nobody".into(),
+        target: Target::ClearedBy(chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()),
+        confidence: 0.8,
+        step: 0.5,
+        max_fte: 2.0,
+        from: None,
+    };
+    let config = RunConfig {
+        master_seed: 1,
+        replications: 1,
+        threads: Some(1),
+    };
+    let err = goal::seek(&backlog(), &spec, &config, &|_| {}, &Default::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("`stuck`, `backlog`"), "{text}");
+}
+
+#[test]
+fn the_goal_command_answers_and_refuses_bad_targets_with_exit_2() {
+    use assert_cmd::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("county.toml");
+    std::fs::write(
+        &file,
+        "name = \"county\"\n[calendar]\nhorizon_weeks = 40\n[[backlog_team]]\nname = \"team\"\nfte = 1\n",
+    )
+    .unwrap();
+    let run = |target: &str| {
+        Command::cargo_bin("ehcsim")
+            .unwrap()
+            .arg("goal")
+            .arg(&file)
+            .args(["--vary", "team", "--target", target, "-n", "4", "--max", "8"])
+            .output()
+            .unwrap()
+    };
+    let out = run("backlog_clearance_date<=2026-12-31");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Answer:") || stdout.contains("No answer"), "{stdout}");
+    assert!(stdout.contains("Searched"), "{stdout}");
+    for (target, message) in [
+        ("nonsense>=1", "no KPI is called `nonsense`"),
+        ("compliance_20_weeks>=0.5", "say which year with --period"),
+        ("compliance_20_weeks=0.5", "write KPI>=VALUE"),
+    ] {
+        let out = run(target);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(message), "{stderr}");
+    }
+}
