@@ -32,7 +32,8 @@ fn higher_is_better(kpi: Kpi) -> Option<bool> {
         | ReviewsCompleted
         | ReviewDecisionsWithin4Weeks
         | ReviewDecisionsOnTime
-        | PhaseTransfersOnTime => Some(true),
+        | PhaseTransfersOnTime
+        | BacklogClearedOnTarget => Some(true),
         MeanWeeksToFinalPlan
         | OverdueReviewsAtYearEnd
         | BacklogClearanceWeek

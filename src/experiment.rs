@@ -67,7 +67,7 @@ pub fn memory_estimate(
         let weeks = s.calendar.weeks() as u64;
         let years = s.calendar.financial_years().len() as u64;
         let calendar_years = s.calendar.calendar_years().len() as u64;
-        let kpis = years * 19 + calendar_years * 7 + 14;
+        let kpis = years * 19 + calendar_years * 7 + 15;
         let per_rep = weeks * Metric::ALL.len() as u64 * 8
             + kpis * std::mem::size_of::<KpiValue>() as u64
             + BYTES_PER_REPLICATION;

@@ -183,6 +183,11 @@ kpis! {
     /// 1 if the backlog never clears within the run, else 0; its mean is the
     /// share of replications that never clear.
     BacklogNeverCleared => "backlog_never_cleared", false,
+    /// 1 if the backlog stands cleared on the scenario's target date
+    /// (overdue reviews at the last week's end on or before it at or below
+    /// the threshold), else 0; missing without a target date in the run.
+    /// Its mean is the probability of clearing by the target.
+    BacklogClearedOnTarget => "backlog_cleared_on_target", false,
     /// Most cases held by one caseworker at any week's end.
     PeakCaseload => "peak_caseload", false,
     /// Most cases waiting unallocated at any week's end.

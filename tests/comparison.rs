@@ -187,3 +187,47 @@ fn bad_baselines_are_refused_with_exit_2() {
         assert!(!out_dir.join("summary.csv").exists(), "nothing runs");
     }
 }
+
+#[test]
+fn what_differs_pairs_parameters_by_key_when_one_scenario_leaves_a_key_unset() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.toml");
+    fs::write(&base, "name = \"base\"\n[calendar]\nhorizon_weeks = 10\n").unwrap();
+    let option = dir.path().join("option.toml");
+    fs::write(
+        &option,
+        "name = \"option\"\n[calendar]\nhorizon_weeks = 10\nbacklog_target = 2026-05-31\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        base.as_os_str(),
+        option.as_os_str(),
+        "-n".as_ref(),
+        "1".as_ref(),
+        "-q".as_ref(),
+        "-o".as_ref(),
+        out_dir.as_os_str(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = fs::read_to_string(out_dir.join("report.md")).unwrap();
+    let section = md
+        .split("## What differs between the scenarios")
+        .nth(1)
+        .expect("the section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| ")).collect();
+    // The header, its rule, and the one key that differs.
+    assert_eq!(rows.len(), 2, "{section}");
+    assert!(
+        rows[1].contains("calendar.backlog_target") && rows[1].contains("2026-05-31"),
+        "{section}"
+    );
+}

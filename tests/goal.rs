@@ -120,14 +120,24 @@ fn the_goal_command_answers_and_refuses_bad_targets_with_exit_2() {
             .unwrap()
             .arg("goal")
             .arg(&file)
-            .args(["--vary", "team", "--target", target, "-n", "4", "--max", "8"])
+            .args([
+                "--vary", "team", "--target", target, "-n", "4", "--max", "8",
+            ])
             .output()
             .unwrap()
     };
     let out = run("backlog_clearance_date<=2026-12-31");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("Answer:") || stdout.contains("No answer"), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Answer:") || stdout.contains("No answer"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Searched"), "{stdout}");
     for (target, message) in [
         ("nonsense>=1", "no KPI is called `nonsense`"),

@@ -199,6 +199,9 @@ pub(super) fn with_scenario_sections(mut data: ReportData) -> ReportData {
     data.assumptions = first
         .iter()
         .enumerate()
+        // A key the first scenario leaves unset (the run's end given as a
+        // length) has nothing to register unless another sets it.
+        .filter(|(i, v)| v.value != scenario::NOT_SET || differs.contains(i))
         .map(|(i, v)| {
             let mut source = if v.is_default {
                 format!(

@@ -139,6 +139,14 @@ pub(crate) struct Recorder {
 /// Days in an average month, to turn review-weeks overdue into months.
 const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
+/// The column of `overdue_reviews` in a weekly row.
+fn overdue_column() -> usize {
+    Metric::ALL
+        .iter()
+        .position(|&x| x == Metric::OverdueReviews)
+        .unwrap_or(0)
+}
+
 fn ratio(num: u32, den: u32) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
 }
@@ -237,10 +245,11 @@ impl Recorder {
         &self,
         calendar: &Calendar,
         backlog_cleared_at: u32,
+        backlog_target: Option<chrono::NaiveDate>,
         costs: &[YearCosts],
     ) -> Vec<KpiValue> {
         let mut out =
-            Vec::with_capacity(self.years.len() * 19 + self.calendar_years.len() * 7 + 14);
+            Vec::with_capacity(self.years.len() * 19 + self.calendar_years.len() * 7 + 15);
         let none = YearCosts::default();
         for (i, (fy, y)) in calendar
             .financial_years()
@@ -314,6 +323,22 @@ impl Recorder {
             value: Some(if clearance.is_some() { 0.0 } else { 1.0 }),
         });
         out.push(KpiValue {
+            kpi: Kpi::BacklogClearedOnTarget,
+            period,
+            value: backlog_target.and_then(|date| {
+                let day = calendar.day_of(date) as f64 + 1.0;
+                let week = (0..calendar.weeks())
+                    .rev()
+                    .find(|&w| calendar.week_end_day(w) <= day)?;
+                let overdue = self.weekly[week * Metric::ALL.len() + overdue_column()];
+                Some(if overdue <= f64::from(backlog_cleared_at) {
+                    1.0
+                } else {
+                    0.0
+                })
+            }),
+        });
+        out.push(KpiValue {
             kpi: Kpi::PeakCaseload,
             period,
             value: Some(self.peak_caseload as f64),
@@ -350,10 +375,7 @@ impl Recorder {
     /// below `threshold` to the end of the run.
     fn backlog_clearance_week(&self, threshold: u32) -> Option<usize> {
         let n = Metric::ALL.len();
-        let m = Metric::ALL
-            .iter()
-            .position(|&x| x == Metric::OverdueReviews)
-            .unwrap_or(0);
+        let m = overdue_column();
         let weeks = self.weekly.len() / n;
         let mut first = None;
         for w in (0..weeks).rev() {

@@ -530,6 +530,7 @@ impl<'s> Simulation<'s> {
         let kpis = self.rec.kpis(
             &self.sc.calendar,
             self.sc.backlog_cleared_at,
+            self.sc.backlog_target,
             &self.costs.years,
         );
         ReplicationResult {

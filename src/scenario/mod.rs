@@ -12,7 +12,7 @@
 
 mod load;
 mod registry;
-pub use registry::{parameter_values, ParameterValue};
+pub use registry::{parameter_values, ParameterValue, NOT_SET};
 mod teams;
 mod template;
 

@@ -424,6 +424,17 @@ fn backlog_chance(s: &ScenarioData) -> Option<BacklogChance> {
         Some(t) => (t, true),
         None => (last_day(s)?, false),
     };
+    // On a target date: cleared on that date, whatever follows (a temporary
+    // team may clear the backlog by the date and it grow again after).
+    if target && s.cleared_on_target.len() == n {
+        let cleared = s.cleared_on_target.iter().filter(|&&v| v > 0.5).count();
+        return Some(BacklogChance {
+            by,
+            target,
+            cleared,
+            n,
+        });
+    }
     let cleared = s
         .clearance_weeks
         .iter()
@@ -500,12 +511,22 @@ fn headlines(data: &ReportData, s: &ScenarioData) -> Vec<Vec<Span>> {
             };
             let cleared = chance.cleared;
             let p = chance.probability();
+            let how = if chance.target && s.cleared_on_target.len() == n {
+                "stand at"
+            } else {
+                "fall to"
+            };
+            let after = if how == "stand at" {
+                " on that date"
+            } else {
+                " and stay there"
+            };
             let mut spans = vec![
                 text("Backlog: "),
                 strong(format!("{} chance", pct(p))),
                 text(format!(
                     " that the backlog of overdue annual reviews is cleared by {by_words}: in {cleared} of \
-                     {n} replications overdue reviews fall to {threshold} and stay there."
+                     {n} replications overdue reviews {how} {threshold}{after}."
                 )),
             ];
             let mut sorted: Vec<f64> = s
@@ -518,13 +539,13 @@ fn headlines(data: &ReportData, s: &ScenarioData) -> Vec<Vec<Span>> {
             if median.is_finite() {
                 if let Some(d) = s.week_starts.get(median.floor() as usize) {
                     spans.push(text(format!(
-                        " Half of the replications clear it by the week starting {}.",
+                        " Half of the replications clear it for good (to the end of the run) by the week starting {}.",
                         long_date(*d)
                     )));
                 }
             } else {
                 spans.push(text(
-                    " In at least half of the replications it is not cleared within the run.",
+                    " In at least half of the replications it does not stay cleared to the end of the run.",
                 ));
             }
             items.push(spans);

@@ -108,6 +108,9 @@ pub struct ScenarioData {
     pub summary: Vec<SummaryEntry>,
     /// Each replication's backlog clearance week (`None`: never cleared).
     pub clearance_weeks: Vec<Option<f64>>,
+    /// Each replication's `backlog_cleared_on_target` (1 or 0), where the
+    /// scenario has a target date in the run.
+    pub cleared_on_target: Vec<f64>,
     /// Monthly 20-week compliance (exceptions included), by first day of
     /// the month; empty when `monthly.csv` is missing.
     pub monthly_compliance: Vec<(NaiveDate, Stats)>,
@@ -295,6 +298,7 @@ mod tests {
                     stats: stats(0.5),
                 }],
                 clearance_weeks: vec![Some(10.0), Some(20.0), Some(40.0), None],
+                cleared_on_target: Vec::new(),
                 monthly_compliance: vec![],
             }],
             baseline: Some(Section {

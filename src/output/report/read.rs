@@ -211,6 +211,10 @@ pub fn from_dir(dir: &Path) -> Result<ReportData, ReadError> {
         if &row[kc] == "backlog_clearance_week" {
             let v = reps.number(&row[vc], line)?;
             entry(&mut scenarios, &row[sc]).clearance_weeks.push(v);
+        } else if &row[kc] == "backlog_cleared_on_target" {
+            if let Some(v) = reps.number(&row[vc], line)? {
+                entry(&mut scenarios, &row[sc]).cleared_on_target.push(v);
+            }
         }
     }
 
@@ -235,11 +239,114 @@ pub fn from_dir(dir: &Path) -> Result<ReportData, ReadError> {
         }
     }
 
+    let baseline = baseline_section(&dir.join(crate::output::COSTS_FILE))?;
     Ok(ReportData {
         run,
         scenarios,
+        baseline,
         ..ReportData::default()
     })
+}
+
+/// The comparison with the baseline, from `costs.csv` where the run wrote
+/// one: for each option its extra cost over the run, what it buys, the
+/// price per extra plan on time and the chance of clearing the backlog by
+/// the target date, each with its range.
+fn baseline_section(path: &Path) -> Result<Option<super::Section>, ReadError> {
+    use crate::output::comparison::pounds_short;
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let t = Table::read(path)?;
+    let (sc, bc, pc, mc, nc) = (
+        t.column("scenario")?,
+        t.column("baseline")?,
+        t.column("period")?,
+        t.column("measure")?,
+        t.column("note")?,
+    );
+    let cols = t.stat_columns()?;
+    // Each option's horizon measures: (measure, statistics, note).
+    type Measures = Vec<(String, Stats, String)>;
+    let mut options: Vec<(String, Measures)> = Vec::new();
+    let mut baseline = String::new();
+    for (line, row) in t.rows.iter().enumerate() {
+        if &row[pc] != "horizon" {
+            continue;
+        }
+        baseline = row[bc].to_string();
+        let stats = t.stats(row, cols, line)?;
+        let name = &row[sc];
+        let i = match options.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                options.push((name.to_string(), Vec::new()));
+                options.len() - 1
+            }
+        };
+        options[i]
+            .1
+            .push((row[mc].to_string(), stats, row[nc].to_string()));
+    }
+    if options.is_empty() {
+        return Ok(None);
+    }
+    let range = |s: &Stats, f: &dyn Fn(f64) -> String| match (s.p50, s.p10, s.p90) {
+        (Some(m), Some(lo), Some(hi)) => format!("{} ({} to {})", f(m), f(lo), f(hi)),
+        (Some(m), _, _) => f(m),
+        _ => "n/a".into(),
+    };
+    let whole = |v: f64| format!("{:.0}", v);
+    let percent =
+        |v: Option<f64>| v.map_or("no target date".into(), |p| format!("{:.0}%", p * 100.0));
+    let rows = options
+        .iter()
+        .map(|(name, measures)| {
+            let get = |m: &str| measures.iter().find(|(k, _, _)| k == m);
+            let stats = |m: &str| get(m).map(|(_, s, _)| *s).unwrap_or_default();
+            let ratio = match get("cost_per_extra_plan_within_20_weeks") {
+                Some((_, s, note)) => match (s.mean, note.as_str()) {
+                    (Some(v), _) => crate::output::format_pounds(v),
+                    (None, "saves_money") => "saves money and gains".into(),
+                    _ => "no clear gain".into(),
+                },
+                None => "n/a".into(),
+            };
+            let target = match (
+                get("probability_cleared_by_target").and_then(|(_, s, _)| s.mean),
+                get("baseline_probability_cleared_by_target").and_then(|(_, s, _)| s.mean),
+            ) {
+                (Some(o), Some(b)) => {
+                    format!("{} (baseline {})", percent(Some(o)), percent(Some(b)))
+                }
+                _ => percent(None),
+            };
+            vec![
+                name.clone(),
+                range(&stats("extra_cost"), &pounds_short),
+                range(&stats("extra_plans_within_20_weeks"), &whole),
+                ratio,
+                target,
+            ]
+        })
+        .collect();
+    Ok(Some(super::Section {
+        heading: format!("Compared with the baseline, {baseline}"),
+        intro: format!(
+            "Each option against `{baseline}` over the whole run, replication by replication (the \
+             same requests in each): the median with the range where the middle 80% of \
+             replications fall. A price per extra plan is given only where the gain is clearly \
+             above zero. Every measure, by year, is in costs.csv and comparison.csv."
+        ),
+        header: vec![
+            "Option".into(),
+            "Extra cost".into(),
+            "Extra plans issued within 20 weeks".into(),
+            "Cost per extra plan on time".into(),
+            "Backlog cleared on the target date".into(),
+        ],
+        rows,
+    }))
 }
 
 fn adapter_metric() -> &'static str {

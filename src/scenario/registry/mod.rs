@@ -990,26 +990,27 @@ fn value_line(p: &Param<Scenario>, s: &Scenario) -> String {
 }
 
 /// The value line of a key that is not set.
-const NOT_SET: &str = "(not set)";
+pub const NOT_SET: &str = "(not set)";
 
 /// Every parameter of `s` with its value, unit and source, in the order of
-/// the template (the keys of `docs/parameters.md`).
+/// the template (the keys of `docs/parameters.md`): the same keys in the
+/// same order for every scenario, so that two lists compare entry by
+/// entry. A key not set (`calendar.end` when the length is given in weeks,
+/// an optional date left out) has the value [`NOT_SET`].
 pub fn parameter_values(s: &Scenario) -> Vec<ParameterValue> {
     let default = Scenario::default();
     scenario_params()
         .iter()
         .filter(|p| p.key != "name" && p.key != "description")
-        .filter_map(|p| {
-            // A key left out by design (`calendar.end` when the length is
-            // given in weeks, or the other way round) has no value to show.
+        .map(|p| {
             let value = value_line(p, s);
-            (value != NOT_SET).then(|| ParameterValue {
+            ParameterValue {
                 key: p.key,
                 is_default: value == value_line(p, &default),
                 value,
                 unit: p.unit,
                 source: p.source,
-            })
+            }
         })
         .collect()
 }
