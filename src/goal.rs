@@ -447,6 +447,77 @@ pub fn seek(
     })
 }
 
+/// The cheapest pair of FTEs for two groups, from [`seek_pair`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairResult {
+    /// The second group's name.
+    pub second: String,
+    /// For each FTE of the first group tried, the smallest FTE of the
+    /// second that meets the target (the candidate run), if any.
+    pub combinations: Vec<(f64, Option<Candidate>)>,
+    /// The combination with the lowest median total cost.
+    pub cheapest: Option<(f64, Candidate)>,
+}
+
+/// The cheapest combination of FTE in two groups that meets the target:
+/// the first group alone (the second at 0) bounds the search; then for each
+/// FTE of the first group on the grid, from 0 up to that bound, the
+/// smallest FTE of the second is sought as [`seek`] does, and the pair with
+/// the lowest median total cost over the run wins. More of the first group
+/// should need no more of the second, so each search for the second stops
+/// at the answer found for less of the first.
+pub fn seek_pair(
+    base: &Scenario,
+    spec: &GoalSpec,
+    second: &str,
+    config: &RunConfig,
+    progress: &dyn Fn(&Candidate),
+    cancel: &AtomicBool,
+) -> Result<PairResult, GoalError> {
+    let second_spec = GoalSpec {
+        vary: second.to_string(),
+        ..spec.clone()
+    };
+    // Both names are checked before anything runs.
+    candidate(base, &second_spec, spec.step)?;
+    candidate(base, spec, spec.step)?;
+    let without_second = candidate(base, &second_spec, 0.0)?;
+    let alone = seek(&without_second, spec, config, progress, cancel)?;
+    let top = alone.answer.as_ref().map_or(spec.max_fte, |a| a.fte);
+    let mut combinations = Vec::new();
+    let mut max_second = spec.max_fte;
+    let mut k = 0u64;
+    loop {
+        let first = k as f64 * spec.step;
+        if first > top + 1e-9 {
+            break;
+        }
+        let with_first = candidate(base, spec, first)?;
+        let inner = GoalSpec {
+            max_fte: max_second.max(spec.step),
+            ..second_spec.clone()
+        };
+        let found = seek(&with_first, &inner, config, progress, cancel)?.answer;
+        if let Some(c) = &found {
+            max_second = c.fte;
+        }
+        combinations.push((first, found));
+        k += 1;
+    }
+    let cheapest = combinations
+        .iter()
+        .filter_map(|(a, c)| c.as_ref().map(|c| (*a, c.clone())))
+        .min_by(|x, y| {
+            let cost = |c: &Candidate| c.total_cost.unwrap_or(f64::INFINITY);
+            cost(&x.1).total_cmp(&cost(&y.1))
+        });
+    Ok(PairResult {
+        second: second.to_string(),
+        combinations,
+        cheapest,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,3 +150,45 @@ fn the_goal_command_answers_and_refuses_bad_targets_with_exit_2() {
         assert!(stderr.contains(message), "{stderr}");
     }
 }
+
+#[test]
+fn two_groups_give_the_cheapest_combination() {
+    // Two backlog groups at the same cost per FTE, one working a third of
+    // the hours: a slow FTE adds a third of a fast one, so b_fast +
+    // b_slow / 3 >= 2.21 is needed and the cheapest pair is 2.5 fast FTE
+    // with no slow ones (every other pair on the grid costs more FTE).
+    let mut s = backlog();
+    s.backlog_team = vec![
+        StaffGroup {
+            hours_per_fte_year: Some(H / 3.0),
+            ..group("slow", 1.0)
+        },
+        StaffGroup {
+            hours_per_fte_year: Some(H),
+            ..group("fast", 1.0)
+        },
+    ];
+    let date = s.calendar.start + chrono::Duration::days(440);
+    let spec = GoalSpec {
+        vary: "slow".into(),
+        target: Target::ClearedBy(date),
+        confidence: 0.8,
+        step: 0.5,
+        max_fte: 20.0,
+        from: None,
+    };
+    let config = RunConfig {
+        master_seed: 1,
+        replications: 2,
+        threads: Some(1),
+    };
+    let r =
+        goal::seek_pair(&s, &spec, "fast", &config, &|_| {}, &Default::default()).expect("seeks");
+    let (slow, fast) = r.cheapest.expect("a combination");
+    assert_eq!((slow, fast.fte), (0.0, 2.5), "{:?}", r.combinations);
+    // Slow alone needs 3 x 2.21 = 6.6, so 7 FTE on the grid bounds the
+    // search, and with 7 slow FTE no fast one is needed.
+    let last = r.combinations.last().expect("combinations");
+    assert_eq!(last.0, 7.0);
+    assert_eq!(last.1.as_ref().map(|c| c.fte), Some(0.0));
+}

@@ -17,9 +17,10 @@ pub struct GoalArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
     /// The staff group whose FTE is sought, by name (a caseworker, team or
-    /// backlog-team group), or `psychologists`.
-    #[arg(long)]
-    vary: String,
+    /// backlog-team group), or `psychologists`; given twice, the cheapest
+    /// combination of the two.
+    #[arg(long, required = true)]
+    vary: Vec<String>,
     /// What must hold: KPI>=VALUE or KPI<=VALUE (a KPI of summary.csv), or
     /// backlog_clearance_date<=YYYY-MM-DD.
     #[arg(long)]
@@ -88,8 +89,14 @@ pub fn goal(args: &GoalArgs) -> Result<(), Failure> {
     let loaded: Vec<(ehcsim::scenario::ValidScenario, ScenarioSource)> =
         load_all(std::slice::from_ref(&args.scenario))?;
     let base = loaded[0].0.clone().into_inner();
+    if args.vary.len() > 2 {
+        return Err(Failure::BadInput(anyhow!(
+            "--vary given {} times: vary one group, or two for the cheapest combination",
+            args.vary.len()
+        )));
+    }
     let spec = GoalSpec {
-        vary: args.vary.clone(),
+        vary: args.vary[0].clone(),
         target,
         confidence: args.confidence,
         step: args.step,
@@ -124,6 +131,9 @@ pub fn goal(args: &GoalArgs) -> Result<(), Failure> {
             started.elapsed().as_secs_f64()
         );
     };
+    if let Some(second) = args.vary.get(1) {
+        return pair(&base, &spec, second, &config, &progress, &cancel, started);
+    }
     let result = match goal::seek(&base, &spec, &config, &progress, &cancel) {
         Ok(r) => r,
         Err(GoalError::Cancelled) => {
@@ -176,6 +186,63 @@ pub fn goal(args: &GoalArgs) -> Result<(), Failure> {
         "Searched {} candidates in {:.1} s: doubling from one step until the target was met, then halving the interval down to one step.\n",
         result.candidates.len(),
         started.elapsed().as_secs_f64()
+    ));
+    print_out(&out)
+}
+
+/// `--vary A --vary B`: the cheapest combination.
+fn pair(
+    base: &ehcsim::scenario::Scenario,
+    spec: &GoalSpec,
+    second: &str,
+    config: &RunConfig,
+    progress: &dyn Fn(&Candidate),
+    cancel: &AtomicBool,
+    started: Instant,
+) -> Result<(), Failure> {
+    let result = match goal::seek_pair(base, spec, second, config, progress, cancel) {
+        Ok(r) => r,
+        Err(GoalError::Cancelled) => {
+            eprintln!("interrupted: goal-seek stopped");
+            return Err(Failure::Interrupted);
+        }
+        Err(e @ GoalError::Threads(_)) => return Err(Failure::Other(e.into())),
+        Err(e) => return Err(Failure::BadInput(e.into())),
+    };
+    let mut out = format!(
+        "Combinations of `{}` and `{second}` that meet {} in at least {:.0}% of replications (the smallest `{second}` for each `{}`):\n",
+        spec.vary,
+        spec.target,
+        spec.confidence * 100.0,
+        spec.vary
+    );
+    for (a, c) in &result.combinations {
+        match c {
+            Some(c) => out.push_str(&format!(
+                "  {a} FTE + {} FTE: {:.0}% of replications, total cost over the run {} (median)\n",
+                c.fte,
+                c.probability() * 100.0,
+                c.total_cost.map_or("n/a".into(), format_pounds)
+            )),
+            None => out.push_str(&format!(
+                "  {a} FTE: no FTE of `{second}` up to the maximum meets it\n"
+            )),
+        }
+    }
+    match &result.cheapest {
+        Some((a, c)) => out.push_str(&format!(
+            "Cheapest: {a} FTE in `{}` and {} FTE in `{second}`, {} over the run (median).\n",
+            spec.vary,
+            c.fte,
+            c.total_cost.map_or("n/a".into(), format_pounds)
+        )),
+        None => out.push_str("No combination tried meets the target.\n"),
+    }
+    out.push_str(&format!(
+        "Searched in {:.1} s: `{}` alone (with no `{second}`) bounds the search; for each step of `{}` up to that bound, the smallest `{second}` by doubling then halving; the pair with the lowest median total cost wins.\n",
+        started.elapsed().as_secs_f64(),
+        spec.vary,
+        spec.vary
     ));
     print_out(&out)
 }
