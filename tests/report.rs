@@ -125,7 +125,7 @@ fn every_chart_is_valid_svg_and_png_and_the_same_seed_gives_the_same_bytes() {
             assert!(f.is_file(), "{} missing", f.display());
         }
     }
-    assert_eq!(files.len(), 2 * 13, "{files:?}");
+    assert_eq!(files.len(), 2 * 16, "{files:?}");
     for f in &files {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         let bytes = fs::read(f).unwrap();
@@ -171,7 +171,7 @@ fn report_is_written_by_every_run_and_rebuilt_identically() {
     ] {
         assert!(html.contains(needle), "report.html lacks {needle:?}");
     }
-    assert_eq!(html.matches("<svg").count(), 13, "every chart inline once");
+    assert_eq!(html.matches("<svg").count(), 16, "every chart inline once");
     let headline = html.find("<h2>Headlines").unwrap();
     let charts = html.find("<h2>Charts").unwrap();
     let how = html.find("<h2>How the figures").unwrap();
@@ -386,7 +386,7 @@ fn report_renders_in_chromium_without_requests_or_console_errors() {
     let v = visit(&browser, &out.join("report.html"));
     assert!(v.success, "chromium failed: {}", v.stderr);
     assert!(
-        v.dom.contains("How the figures were made") && v.dom.matches("<svg").count() == 13,
+        v.dom.contains("How the figures were made") && v.dom.matches("<svg").count() == 16,
         "the page did not render: {:.500}",
         v.dom
     );

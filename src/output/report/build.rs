@@ -33,7 +33,7 @@ struct FanSpec {
     kind: ValueKind,
 }
 
-const WEEKLY_FANS: [FanSpec; 3] = [
+const WEEKLY_FANS: [FanSpec; 4] = [
     FanSpec {
         stem: "overdue-reviews",
         metric: "overdue_reviews",
@@ -54,6 +54,13 @@ const WEEKLY_FANS: [FanSpec; 3] = [
         title: "Caseload per caseworker, end of each week",
         y_label: "Cases held per caseworker FTE",
         kind: ValueKind::Ratio,
+    },
+    FanSpec {
+        stem: "cost",
+        metric: "total_cost",
+        title: "Cost of staff and commissioned advice, each week",
+        y_label: "Pounds a week",
+        kind: ValueKind::Count,
     },
 ];
 
