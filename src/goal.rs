@@ -266,6 +266,15 @@ pub struct GoalResult {
 fn candidate(base: &Scenario, spec: &GoalSpec, fte: f64) -> Result<Scenario, GoalError> {
     let mut s = base.clone();
     if spec.vary == "psychologists" {
+        if spec.from.is_some() {
+            return Err(GoalError::Invalid {
+                group: spec.vary.clone(),
+                fte,
+                message: "psychologists have one FTE figure and no start date, so --from does \
+                          not apply; vary a staff group to give posts a start"
+                    .into(),
+            });
+        }
         s.psychologists.fte = fte;
         s.psychologists.enabled = s.psychologists.enabled && fte > 0.0;
         return Ok(s);

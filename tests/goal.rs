@@ -103,6 +103,13 @@ fn a_group_that_does_not_exist_is_named_with_the_ones_that_do() {
     let err = goal::seek(&backlog(), &spec, &config, &|_| {}, &Default::default()).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("`stuck`, `backlog`"), "{text}");
+    let spec = GoalSpec {
+        vary: "psychologists".into(),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 9, 1),
+        ..spec
+    };
+    let err = goal::seek(&backlog(), &spec, &config, &|_| {}, &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("--from does not apply"), "{err}");
 }
 
 #[test]
