@@ -335,32 +335,14 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         )));
     }
     let baseline = baseline_index(&args, &scenarios)?;
-    if let Some(b) = baseline {
-        let plain: Vec<&scenario::Scenario> = scenarios.iter().map(|s| &**s).collect();
-        ehcsim::comparison::check(&plain, b).map_err(|e| Failure::BadInput(e.into()))?;
-    }
     // A bad output folder should fail now, not after a long run.
     let mut files = output::OUTPUT_FILES.to_vec();
     if baseline.is_some() {
         files.extend(output::COMPARISON_FILES);
     }
     output::prepare_dir(&args.out, &files).map_err(|e| Failure::BadInput(e.into()))?;
-    // Where each scenario stands before it runs: a team asked for more
-    // hours than it has cannot keep up, whatever the order of work.
-    for s in &scenarios {
-        let rows = ehcsim::model::load_check(s);
-        let text = output::load_check_text(&s.name, &rows, args.quiet);
-        if !text.is_empty() {
-            eprint!("{text}");
-        }
-    }
-
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = Arc::clone(&cancel);
-        // Without a handler Ctrl-C still stops the program, just less politely.
-        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
-    }
+    print_load_checks(&scenarios, args.quiet);
+    let cancel = cancel_on_ctrl_c();
 
     let total = args.reps * scenarios.len() as u64;
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
@@ -437,11 +419,43 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     print_out(&format!("\nwrote {}\n", names.join(", ")))
 }
 
+/// Prints where each scenario stands before it runs: a team asked for more
+/// hours than it has cannot keep up, whatever the order of work.
+fn print_load_checks(scenarios: &[ValidScenario], quiet: bool) {
+    for s in scenarios {
+        let rows = ehcsim::model::load_check(s);
+        let text = output::load_check_text(&s.name, &rows, quiet);
+        if !text.is_empty() {
+            eprint!("{text}");
+        }
+    }
+}
+
+/// A flag that Ctrl-C raises, for a run to stop cleanly.
+fn cancel_on_ctrl_c() -> Arc<AtomicBool> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let raised = Arc::clone(&cancel);
+    // Without a handler Ctrl-C still stops the program, just less politely.
+    let _ = ctrlc::set_handler(move || raised.store(true, Ordering::SeqCst));
+    cancel
+}
+
+/// The baseline of a run ([`find_baseline`]), checked: the others must be
+/// comparable with it.
+fn baseline_index(args: &RunArgs, scenarios: &[ValidScenario]) -> Result<Option<usize>, Failure> {
+    let baseline = find_baseline(args, scenarios)?;
+    if let Some(b) = baseline {
+        let plain: Vec<&scenario::Scenario> = scenarios.iter().map(|s| &**s).collect();
+        ehcsim::comparison::check(&plain, b).map_err(|e| Failure::BadInput(e.into()))?;
+    }
+    Ok(baseline)
+}
+
 /// Which scenario is the baseline: the one `--baseline` names (by name, by
 /// its file as given, or by the file's stem), else the one whose file says
 /// `baseline = true` (when it runs with others); two such files are an
 /// error.
-fn baseline_index(args: &RunArgs, scenarios: &[ValidScenario]) -> Result<Option<usize>, Failure> {
+fn find_baseline(args: &RunArgs, scenarios: &[ValidScenario]) -> Result<Option<usize>, Failure> {
     let bad = |m: String| Failure::BadInput(anyhow!(m));
     if let Some(wanted) = &args.baseline {
         let by_file = |i: usize| {

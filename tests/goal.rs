@@ -11,41 +11,14 @@ use ehcsim::engine::Dist;
 use ehcsim::experiment::RunConfig;
 use ehcsim::goal::{self, GoalSpec, Target};
 use ehcsim::scenario::{Scenario, StaffGroup};
-use support::{bare, group};
+use support::{group, BACKLOG_HOURS as H};
 
-const N: u32 = 1600;
-const H: f64 = 1450.0;
-
-/// The theory check's backlog (tests/theory/backlog.rs): every plan
-/// overdue at the start, no new reviews, no requests; the caseworkers take
-/// one review and never finish it, so the team clears N - 1 and one stays
-/// overdue, which the threshold of 1 allows.
+/// The theory check's backlog (tests/theory/backlog.rs) with reviews of
+/// H / 600 hours: every plan overdue at the start, no new reviews, no
+/// requests; one review stays stuck with the caseworkers, which the
+/// threshold of 1 allows.
 fn backlog() -> Scenario {
-    let mut s = bare(100 * 7);
-    s.requests.enabled = false;
-    s.reviews.enabled = true;
-    s.reviews.interval_days = 3000.0;
-    s.reviews.under5_interval_days = 3000.0;
-    s.reviews.amend_share = 0.0;
-    s.reviews.cease_share = 0.0;
-    s.work.review_decision = Dist::Fixed(H / 600.0);
-    s.caseworkers.cap = 100_000;
-    s.caseworkers.groups = vec![StaffGroup {
-        hours_per_fte_year: Some(0.001),
-        ..group("stuck", 0.02)
-    }];
-    s.backlog_team = vec![StaffGroup {
-        hours_per_fte_year: Some(H),
-        ..group("backlog", 1.0)
-    }];
-    s.initial.plans_in_force = N;
-    s.initial.overdue_reviews = N;
-    s.initial.overdue_age_days = Dist::Uniform {
-        min: 0.0,
-        max: 365.0,
-    };
-    s.backlog_cleared_at = 1;
-    s
+    support::backlog(Dist::Fixed(H / 600.0), 1.0, 100)
 }
 
 #[test]

@@ -7,8 +7,7 @@ use ehcsim::experiment::RunConfig;
 use ehcsim::goal::{self, Candidate, GoalError, GoalSpec, Target};
 use ehcsim::output::{format_pounds, ScenarioSource};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 /// `ehcsim goal`.
@@ -108,11 +107,7 @@ pub fn goal(args: &GoalArgs) -> Result<(), Failure> {
         replications: args.reps,
         threads: args.threads.map(usize::from),
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = Arc::clone(&cancel);
-        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
-    }
+    let cancel = super::cancel_on_ctrl_c();
     eprintln!(
         "seeking the smallest FTE of `{}` in `{}` for {} in at least {:.0}% of {} replications \
          (steps of {} FTE, same seed for every candidate)",

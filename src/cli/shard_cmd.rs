@@ -15,8 +15,7 @@ use ehcsim::output::shard::{
 use ehcsim::output::{self, ManifestInput, ScenarioSource};
 use ehcsim::scenario::ValidScenario;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// `ehcsim merge`.
@@ -69,10 +68,6 @@ pub fn run_shard(args: RunArgs, spec: ShardSpec) -> Result<(), Failure> {
         });
     }
     let baseline = super::baseline_index(&args, &scenarios)?;
-    if let Some(b) = baseline {
-        let plain: Vec<&ehcsim::scenario::Scenario> = scenarios.iter().map(|s| &**s).collect();
-        ehcsim::comparison::check(&plain, b).map_err(bad)?;
-    }
     let indices = experiment::shard_indices(args.reps, spec.index, spec.count);
     let config = RunConfig {
         master_seed: args.seed,
@@ -108,18 +103,8 @@ pub fn run_shard(args: RunArgs, spec: ShardSpec) -> Result<(), Failure> {
     let mut names: Vec<&str> = vec![shard::SHARD_REPLICATIONS, shard::SHARD_MANIFEST];
     names.extend(copies.iter().flatten().map(String::as_str));
     output::prepare_dir(&args.out, &names).map_err(bad)?;
-    for s in &scenarios {
-        let rows = ehcsim::model::load_check(s);
-        let text = output::load_check_text(&s.name, &rows, args.quiet);
-        if !text.is_empty() {
-            eprint!("{text}");
-        }
-    }
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = Arc::clone(&cancel);
-        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
-    }
+    super::print_load_checks(&scenarios, args.quiet);
+    let cancel = super::cancel_on_ctrl_c();
     let results = experiment::run_replications(&scenarios, &config, &indices, &|_| {}, &cancel);
     let (replications, elapsed) = match results {
         Ok(r) => r,

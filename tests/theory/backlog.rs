@@ -3,49 +3,10 @@
 //! year in N h / (b H / 365) days. The county of MODEL.md section 8: 1,600
 //! overdue reviews at 100 a month clear in 16 months.
 
-use super::support::{bare, group, run_batched, Estimate};
+use super::support::{backlog, run_batched, Estimate, BACKLOG_HOURS as H, BACKLOG_PLANS as N};
 use ehcsim::engine::Dist;
 use ehcsim::model::Simulation;
 use ehcsim::results::{Kpi, Metric, Period};
-use ehcsim::scenario::{Scenario, StaffGroup};
-
-const N: u32 = 1600;
-const H: f64 = 1450.0;
-
-/// N plans in force, every one overdue at the start; reviews due again only
-/// after 3,000 days (after the run); no amendments or cessations; no
-/// requests. The caseworkers are one post of 0.02 FTE with a cap of 2,000
-/// cases (so every plan is allocated and its review task is queued, which
-/// is what lets the backlog team see it) working at 0.001 hours a year: it
-/// takes the first review task at day 0 and never finishes it, so the
-/// backlog team clears the other N - 1 and one review stays overdue.
-fn backlog(review_hours: Dist, team_fte: f64, weeks: u32) -> Scenario {
-    let mut s = bare(weeks * 7);
-    s.requests.enabled = false;
-    s.reviews.enabled = true;
-    s.reviews.interval_days = 3000.0;
-    s.reviews.under5_interval_days = 3000.0;
-    s.reviews.amend_share = 0.0;
-    s.reviews.cease_share = 0.0;
-    s.work.review_decision = review_hours;
-    s.caseworkers.cap = 100_000;
-    s.caseworkers.groups = vec![StaffGroup {
-        hours_per_fte_year: Some(0.001),
-        ..group("stuck", 0.02)
-    }];
-    s.backlog_team = vec![StaffGroup {
-        hours_per_fte_year: Some(H),
-        ..group("backlog", team_fte)
-    }];
-    s.initial.plans_in_force = N;
-    s.initial.overdue_reviews = N;
-    s.initial.overdue_age_days = Dist::Uniform {
-        min: 0.0,
-        max: 365.0,
-    };
-    s.backlog_cleared_at = 1;
-    s
-}
 
 #[test]
 fn backlog_of_1600_at_100_a_month_clears_in_16_months() {

@@ -379,6 +379,47 @@ pub fn weekly_sum(r: &ReplicationResult, metric: Metric, weeks: std::ops::Range<
     weeks.map(|w| r.weekly_value(w, metric)).sum()
 }
 
+/// Overdue reviews at the start of [`backlog`]: the county of MODEL.md
+/// section 8.
+pub const BACKLOG_PLANS: u32 = 1600;
+/// Productive hours per FTE-year of the backlog team in [`backlog`].
+pub const BACKLOG_HOURS: f64 = 1450.0;
+
+/// BACKLOG_PLANS plans in force, every one overdue at the start; reviews due again only
+/// after 3,000 days (after the run); no amendments or cessations; no
+/// requests. The caseworkers are one post of 0.02 FTE with a cap of 2,000
+/// cases (so every plan is allocated and its review task is queued, which
+/// is what lets the backlog team see it) working at 0.001 hours a year: it
+/// takes the first review task at day 0 and never finishes it, so the
+/// backlog team clears the other BACKLOG_PLANS - 1 and one review stays overdue.
+pub fn backlog(review_hours: Dist, team_fte: f64, weeks: u32) -> Scenario {
+    let mut s = bare(weeks * 7);
+    s.requests.enabled = false;
+    s.reviews.enabled = true;
+    s.reviews.interval_days = 3000.0;
+    s.reviews.under5_interval_days = 3000.0;
+    s.reviews.amend_share = 0.0;
+    s.reviews.cease_share = 0.0;
+    s.work.review_decision = review_hours;
+    s.caseworkers.cap = 100_000;
+    s.caseworkers.groups = vec![StaffGroup {
+        hours_per_fte_year: Some(0.001),
+        ..group("stuck", 0.02)
+    }];
+    s.backlog_team = vec![StaffGroup {
+        hours_per_fte_year: Some(BACKLOG_HOURS),
+        ..group("backlog", team_fte)
+    }];
+    s.initial.plans_in_force = BACKLOG_PLANS;
+    s.initial.overdue_reviews = BACKLOG_PLANS;
+    s.initial.overdue_age_days = Dist::Uniform {
+        min: 0.0,
+        max: 365.0,
+    };
+    s.backlog_cleared_at = 1;
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
