@@ -172,6 +172,30 @@ fn scenarios_differing_only_in_staffing_receive_the_same_requests() {
     assert!(differs, "staffing should change something downstream");
 }
 
+/// Common random numbers across run lengths: a replication's first year is
+/// the same whether the run stops after one year or goes on for three, so a
+/// goal-seek or a shortened run sees the same requests and the same work.
+#[test]
+fn the_first_year_does_not_depend_on_where_the_run_ends() {
+    let mut one = short(52);
+    one.requests.growth_per_year = 0.2;
+    let mut three = one.clone();
+    three.calendar.days = 3 * 364;
+    let (a, b) = (&run(&[one], 5, 2, 1)[0], &run(&[three], 5, 2, 1)[0]);
+    for (ra, rb) in a.replications.iter().zip(&b.replications) {
+        // The short run's last week is cut short by its end.
+        for w in 0..ra.weeks - 1 {
+            for &m in Metric::ALL {
+                assert_eq!(
+                    ra.weekly_value(w, m),
+                    rb.weekly_value(w, m),
+                    "week {w}, {m:?}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn work_still_gets_done_after_idle_staff_leave() {
     // Regression: workers who left while idle stayed on the idle list, and

@@ -235,7 +235,7 @@ impl<'s> Simulation<'s> {
         sim.recount_psychologist_cost();
         sim.set_up_staff();
         sim.set_up_initial_state(cancel)?;
-        sim.queue.schedule(0.0, Event::Arrival);
+        sim.schedule_next_arrival(0.0);
         sim.queue
             .schedule(sim.sc.calendar.week_end_day(0), Event::WeekEnd { week: 0 });
         for (year, day) in sim.sc.calendar.financial_year_ends() {

@@ -83,14 +83,11 @@ pub(crate) struct Params {
     pub complexity: Vec<(f64, f64, f64)>,
     /// Arrival intensity (requests per day) on each simulated day.
     pub daily_rate: Vec<f64>,
-    /// The largest value in `daily_rate` (the thinning bound).
-    pub max_rate: f64,
 }
 
 impl Params {
     pub fn new(s: &Scenario) -> Self {
         let daily_rate = daily_arrival_rates(s);
-        let max_rate = daily_rate.iter().copied().fold(0.0, f64::max);
         let w = &s.work;
         Params {
             decision: w.decision.sampler(),
@@ -117,7 +114,6 @@ impl Params {
             drafting_deadline: drafting_deadline(s),
             complexity: complexity_table(s),
             daily_rate,
-            max_rate,
         }
     }
 }

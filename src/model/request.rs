@@ -160,24 +160,45 @@ impl Simulation<'_> {
         sampler.sample(&mut self.keyed(request_key(r), purpose, 0)) * self.p.work_multiplier(class)
     }
 
+    /// A request arrives now; the next one is scheduled.
     pub(super) fn on_arrival(&mut self) {
         let now = self.queue.now();
+        let r = self.add_request(now);
+        self.rec.week.received += 1;
+        self.gather_evidence(r);
+        self.schedule_next_arrival(now);
+    }
+
+    /// Schedules the first arrival after `from`, if any falls before the end.
+    ///
+    /// The intensity is constant within each day, so the next arrival is an
+    /// exponential gap at the day's rate; a gap that runs past midnight is
+    /// drawn afresh from midnight at the next day's rate, which is exact
+    /// because the exponential has no memory. Each draw depends only on the
+    /// days already passed, so the same seed gives the same arrivals whatever
+    /// the run's length (thinning against the horizon's largest rate did not:
+    /// a longer run with growing demand changed arrivals from day 0).
+    pub(super) fn schedule_next_arrival(&mut self, from: f64) {
         let end = self.sc.end_day();
-        if now >= end || self.p.max_rate <= 0.0 {
-            return;
+        let mut t = from;
+        while t < end {
+            let day = t as usize;
+            let Some(&rate) = self.p.daily_rate.get(day) else {
+                return;
+            };
+            let midnight = (day + 1) as f64;
+            if rate > 0.0 {
+                let u: f64 = self.arrivals.random();
+                let next = t - (1.0 - u).ln() / rate;
+                if next < midnight {
+                    if next < end {
+                        self.queue.schedule(next, Event::Arrival);
+                    }
+                    return;
+                }
+            }
+            t = midnight;
         }
-        // Thinning (Lewis and Shedler, 1979): candidate arrivals at the
-        // largest rate, each kept with probability rate(t) / max rate.
-        let day = now as usize;
-        let rate = self.p.daily_rate.get(day).copied().unwrap_or(0.0);
-        if now > 0.0 && self.arrivals.random::<f64>() * self.p.max_rate < rate {
-            let r = self.add_request(now);
-            self.rec.week.received += 1;
-            self.gather_evidence(r);
-        }
-        let u: f64 = self.arrivals.random();
-        let gap = -(1.0 - u).ln() / self.p.max_rate;
-        self.queue.schedule_in(gap, Event::Arrival);
     }
 
     /// A new request: evidence for the decision is gathered first, if the
