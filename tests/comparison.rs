@@ -231,3 +231,52 @@ fn what_differs_pairs_parameters_by_key_when_one_scenario_leaves_a_key_unset() {
         "{section}"
     );
 }
+
+#[test]
+fn the_report_shows_the_comparison_with_a_chart_of_cost_against_plans_on_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = scenario(dir.path(), "base", "");
+    let option = scenario(dir.path(), "team", BACKLOG_TEAM);
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        base.as_os_str(),
+        option.as_os_str(),
+        "--baseline".as_ref(),
+        "base".as_ref(),
+        "-n".as_ref(),
+        "4".as_ref(),
+        "-q".as_ref(),
+        "--charts".as_ref(),
+        "-o".as_ref(),
+        out_dir.as_os_str(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = fs::read_to_string(out_dir.join("report.html")).unwrap();
+    let section = html
+        .split("<h2>Compared with the baseline, base</h2>")
+        .nth(1)
+        .expect("the comparison section")
+        .split("<h2>")
+        .next()
+        .unwrap();
+    assert!(
+        section.contains("What each option costs and what it buys"),
+        "the chart sits in the comparison section"
+    );
+    // Once in the report, not again among the other charts.
+    assert_eq!(
+        html.matches("What each option costs and what it buys")
+            .count(),
+        1
+    );
+    let svg = fs::read_to_string(out_dir.join("charts/cost-benefit.svg")).unwrap();
+    assert!(svg.contains("team") && svg.contains("Extra cost over the run"));
+    assert!(fs::read(out_dir.join("charts/cost-benefit.png"))
+        .unwrap()
+        .starts_with(b"\x89PNG"));
+}

@@ -172,3 +172,72 @@ fn two_groups_give_the_cheapest_combination() {
     assert_eq!(last.0, 7.0);
     assert_eq!(last.1.as_ref().map(|c| c.fte), Some(0.0));
 }
+
+#[test]
+fn goal_out_writes_every_candidate_and_a_chart_identical_on_a_rerun() {
+    use assert_cmd::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("county.toml");
+    std::fs::write(
+        &file,
+        "name = \"county\"\n[calendar]\nhorizon_weeks = 40\n[[backlog_team]]\nname = \"team\"\nfte = 1\n",
+    )
+    .unwrap();
+    let run = |out: &std::path::Path| {
+        Command::cargo_bin("ehcsim")
+            .unwrap()
+            .arg("goal")
+            .arg(&file)
+            .args([
+                "--vary",
+                "team",
+                "--target",
+                "backlog_clearance_date<=2026-12-31",
+                "-n",
+                "4",
+                "--max",
+                "8",
+                "-j",
+                "2",
+                "-o",
+            ])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for d in [&a, &b] {
+        let out = run(d);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let csv = std::fs::read_to_string(a.join("goal.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        ehcsim::output::goal::GOAL_HEADER.join(",")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty(), "{csv}");
+    assert!(rows.iter().all(|r| r.starts_with("team,")), "{csv}");
+    // At most one answer, and only a candidate meeting 80% can be it.
+    assert!(rows.iter().filter(|r| r.ends_with(",yes")).count() <= 1);
+    for name in ["goal.csv", "charts/goal-seek.svg", "charts/goal-seek.png"] {
+        assert_eq!(
+            std::fs::read(a.join(name)).unwrap(),
+            std::fs::read(b.join(name)).unwrap(),
+            "{name} differs between two runs with the same seed"
+        );
+    }
+    let svg = std::fs::read_to_string(a.join("charts/goal-seek.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("80% asked"),
+        "{svg}"
+    );
+    let png = std::fs::read(a.join("charts/goal-seek.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+}

@@ -5,6 +5,7 @@ use super::{load_all, print_out, Failure};
 use anyhow::anyhow;
 use ehcsim::experiment::RunConfig;
 use ehcsim::goal::{self, Candidate, GoalError, GoalSpec, Target};
+use ehcsim::output::goal::{write_goal, write_pair, GoalOutputError, GOAL_FILES};
 use ehcsim::output::{format_pounds, ScenarioSource};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -48,6 +49,24 @@ pub struct GoalArgs {
     /// Worker threads [default: one per core].
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
+    /// Also write goal.csv (every candidate) and charts/goal-seek.svg and
+    /// .png (probability of meeting the target against FTE) into this folder.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+/// Writes the search's files when `--out` is given, and says where.
+fn write_files(
+    out: Option<&PathBuf>,
+    write: impl FnOnce(&std::path::Path) -> Result<Vec<PathBuf>, GoalOutputError>,
+) -> Result<(), Failure> {
+    let Some(dir) = out else {
+        return Ok(());
+    };
+    let written = write(dir).map_err(|e| Failure::Other(e.into()))?;
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("wrote {}", names.join(", "));
+    Ok(())
 }
 
 fn describe(c: &Candidate) -> String {
@@ -126,8 +145,15 @@ pub fn goal(args: &GoalArgs) -> Result<(), Failure> {
             started.elapsed().as_secs_f64()
         );
     };
+    if let Some(dir) = &args.out {
+        // A bad folder fails now, not after the search.
+        ehcsim::output::prepare_dir(dir, &GOAL_FILES).map_err(|e| Failure::BadInput(e.into()))?;
+    }
     if let Some(second) = args.vary.get(1) {
-        return pair(&base, &spec, second, &config, &progress, &cancel, started);
+        let result = pair(&base, &spec, second, &config, &progress, &cancel, started)?;
+        return write_files(args.out.as_ref(), |dir| {
+            write_pair(dir, &base.name, &spec, &result)
+        });
     }
     let result = match goal::seek(&base, &spec, &config, &progress, &cancel) {
         Ok(r) => r,
@@ -182,7 +208,10 @@ pub fn goal(args: &GoalArgs) -> Result<(), Failure> {
         result.candidates.len(),
         started.elapsed().as_secs_f64()
     ));
-    print_out(&out)
+    print_out(&out)?;
+    write_files(args.out.as_ref(), |dir| {
+        write_goal(dir, &base.name, &spec, &result)
+    })
 }
 
 /// `--vary A --vary B`: the cheapest combination.
@@ -194,7 +223,7 @@ fn pair(
     progress: &dyn Fn(&Candidate),
     cancel: &AtomicBool,
     started: Instant,
-) -> Result<(), Failure> {
+) -> Result<goal::PairResult, Failure> {
     let result = match goal::seek_pair(base, spec, second, config, progress, cancel) {
         Ok(r) => r,
         Err(GoalError::Cancelled) => {
@@ -239,5 +268,6 @@ fn pair(
         spec.vary,
         spec.vary
     ));
-    print_out(&out)
+    print_out(&out)?;
+    Ok(result)
 }

@@ -64,6 +64,8 @@ pub enum ValueKind {
     Share,
     /// Ratios such as cases per caseworker: one decimal when small.
     Ratio,
+    /// Money: pounds, in millions from £0.1m.
+    Pounds,
 }
 
 /// One scenario's quantity over time: median and 10th and 90th percentiles
@@ -132,13 +134,65 @@ pub struct ProbabilityChart {
     pub target: Option<(NaiveDate, String)>,
 }
 
-/// A chart of either kind.
+/// One point of a [`PointSeries`], with optional ranges drawn as error
+/// bars and an optional label written beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// Horizontal value.
+    pub x: f64,
+    /// Vertical value.
+    pub y: f64,
+    /// A horizontal range (low, high) through the point, if any.
+    pub x_range: Option<(f64, f64)>,
+    /// A vertical range (low, high) through the point, if any.
+    pub y_range: Option<(f64, f64)>,
+    /// Text written beside the point, if any.
+    pub note: Option<String>,
+}
+
+/// Points of one kind, in one colour and marker, joined by a line if asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointSeries {
+    /// The legend text.
+    pub label: String,
+    /// The points, in drawing order (by `x` when joined).
+    pub points: Vec<Point>,
+    /// Whether a line joins the points.
+    pub joined: bool,
+}
+
+/// Points on two numeric axes: the goal-seek's probability against FTE,
+/// or each option's extra cost against what it buys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointChart {
+    /// The title, in words.
+    pub title: String,
+    /// A line under the title.
+    pub subtitle: String,
+    /// The horizontal axis's description, with its unit.
+    pub x_label: String,
+    /// The vertical axis's description, with its unit.
+    pub y_label: String,
+    /// How horizontal values are written.
+    pub x_kind: ValueKind,
+    /// How vertical values are written.
+    pub y_kind: ValueKind,
+    /// The series.
+    pub series: Vec<PointSeries>,
+    /// A horizontal reference line (value, label), such as the confidence
+    /// a goal-seek asks for.
+    pub reference: Option<(f64, String)>,
+}
+
+/// A chart of any kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Chart {
     /// Median lines and percentile bands.
     Fan(FanChart),
     /// Probability-by-date curves.
     Probability(ProbabilityChart),
+    /// Points on two numeric axes.
+    Points(PointChart),
 }
 
 /// A chart could not be drawn (a drawing backend failed).
@@ -207,6 +261,7 @@ impl Chart {
         match self {
             Chart::Fan(c) => draw_fan(root, c),
             Chart::Probability(c) => draw_probability(root, c),
+            Chart::Points(c) => draw_points(root, c),
         }
     }
 }
@@ -326,6 +381,16 @@ fn format_value(kind: ValueKind, v: f64) -> String {
         ValueKind::Share => format!("{}%", (v * 100.0).round()),
         ValueKind::Ratio if v.abs() < 10.0 && v.fract().abs() > 1e-9 => format!("{v:.1}"),
         ValueKind::Ratio => thousands(v),
+        ValueKind::Pounds if v.abs() >= 100_000.0 => {
+            let m = format!("£{:.1}m", v.abs() / 1e6);
+            if v < 0.0 {
+                format!("-{m}")
+            } else {
+                m
+            }
+        }
+        ValueKind::Pounds if v < 0.0 => format!("-£{}", thousands(-v)),
+        ValueKind::Pounds => format!("£{}", thousands(v)),
     }
 }
 
@@ -791,6 +856,173 @@ fn draw_probability<DB: DrawingBackend>(
     legend(&strip, &labels, &looks, &positions)
 }
 
+/// A round axis span covering `lo..hi` and zero: 0 to a round ceiling, or a
+/// round floor below zero where values are negative (an option that saves
+/// money).
+fn nice_span(kind: ValueKind, lo: f64, hi: f64) -> (f64, f64) {
+    if kind == ValueKind::Share {
+        return (0.0, 1.0);
+    }
+    let bottom = if lo < 0.0 {
+        -nice_ceiling(-lo * 1.05)
+    } else {
+        0.0
+    };
+    let top = if hi > 0.0 {
+        nice_ceiling(hi * 1.05)
+    } else {
+        0.0
+    };
+    if top - bottom <= 0.0 {
+        (bottom, bottom + 1.0)
+    } else {
+        (bottom, top)
+    }
+}
+
+fn draw_points<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &PointChart,
+) -> Result<(), ChartError> {
+    let labels: Vec<String> = c.series.iter().map(|s| s.label.clone()).collect();
+    let looks: Vec<Look> = (0..c.series.len()).map(Look::of).collect();
+    let (plot, strip, positions) = layout(root, &c.title, &c.subtitle, &labels)?;
+    let points = || c.series.iter().flat_map(|s| s.points.iter());
+    if points().next().is_none() {
+        return no_data(&plot);
+    }
+    let xs = points().flat_map(|p| {
+        let (a, b) = p.x_range.unwrap_or((p.x, p.x));
+        [p.x, a, b]
+    });
+    let ys = points().flat_map(|p| {
+        let (a, b) = p.y_range.unwrap_or((p.y, p.y));
+        [p.y, a, b]
+    });
+    let finite = |v: f64| v.is_finite();
+    let (x_lo, x_hi) = xs
+        .filter(|v| finite(*v))
+        .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    let (y_lo, y_hi) = ys
+        .chain(c.reference.iter().map(|r| r.0))
+        .filter(|v| finite(*v))
+        .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    let (x0, x1) = nice_span(c.x_kind, x_lo, x_hi);
+    let (y0, y1) = nice_span(c.y_kind, y_lo, y_hi);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_left(px(10))
+        .margin_right(px(30))
+        .margin_top(px(8))
+        .x_label_area_size(px(64))
+        .y_label_area_size(px(100))
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    let (xk, yk) = (c.x_kind, c.y_kind);
+    let x_fmt = move |v: &f64| format_value(xk, *v);
+    let y_fmt = move |v: &f64| format_value(yk, *v);
+    chart
+        .configure_mesh()
+        .x_labels(9)
+        .y_labels(7)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc(c.x_label.as_str())
+        .y_desc(c.y_label.as_str())
+        .label_style(font(16.0))
+        .axis_desc_style(font(17.0))
+        .bold_line_style(GRID.stroke_width(sw(1)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(INK.stroke_width(sw(1)))
+        .set_all_tick_mark_size(px(6))
+        .draw()
+        .map_err(err)?;
+    let at = |x: f64, y: f64| chart.backend_coord(&(x, y));
+    // Zero lines, where an axis spans both signs, so gains and losses read
+    // at a glance.
+    for (a, b) in [(at(x0, 0.0), at(x1, 0.0)), (at(0.0, y0), at(0.0, y1))] {
+        if (y0 < 0.0 && a.1 == b.1) || (x0 < 0.0 && a.0 == b.0) {
+            root.draw(&PathElement::new(vec![a, b], INK.stroke_width(sw(1))))
+                .map_err(err)?;
+        }
+    }
+    if let Some((v, label)) = &c.reference {
+        let (left, right) = (at(x0, *v), at(x1, *v));
+        for seg in dashes(&[left, right], f64::from(px(8)), f64::from(px(6))) {
+            root.draw(&PathElement::new(seg, INK.stroke_width(sw(2))))
+                .map_err(err)?;
+        }
+        let style = font(16.0);
+        let (w, _) = root.estimate_text_size(label, &style).map_err(err)?;
+        let x = right.0 - px(8) - w as i32;
+        root.draw(&Rectangle::new(
+            [
+                (x - px(3), left.1 - px(24)),
+                (x + w as i32 + px(3), left.1 - px(4)),
+            ],
+            WHITE.mix(0.85).filled(),
+        ))
+        .map_err(err)?;
+        root.draw_text(label, &style, (x, left.1 - px(22)))
+            .map_err(err)?;
+    }
+    for (s, look) in c.series.iter().zip(&looks) {
+        let bar = look.colour.stroke_width(sw(2));
+        let cap = px(6);
+        for p in &s.points {
+            if let Some((lo, hi)) = p.y_range {
+                let (a, b) = (at(p.x, lo), at(p.x, hi));
+                root.draw(&PathElement::new(vec![a, b], bar)).map_err(err)?;
+                for e in [a, b] {
+                    root.draw(&PathElement::new(
+                        vec![(e.0 - cap, e.1), (e.0 + cap, e.1)],
+                        bar,
+                    ))
+                    .map_err(err)?;
+                }
+            }
+            if let Some((lo, hi)) = p.x_range {
+                let (a, b) = (at(lo, p.y), at(hi, p.y));
+                root.draw(&PathElement::new(vec![a, b], bar)).map_err(err)?;
+                for e in [a, b] {
+                    root.draw(&PathElement::new(
+                        vec![(e.0, e.1 - cap), (e.0, e.1 + cap)],
+                        bar,
+                    ))
+                    .map_err(err)?;
+                }
+            }
+        }
+        if s.joined {
+            let pts: Vec<(i32, i32)> = s.points.iter().map(|p| at(p.x, p.y)).collect();
+            polyline(root, &pts, *look)?;
+        }
+        for p in &s.points {
+            let centre = at(p.x, p.y);
+            marker(root, centre, *look)?;
+            if let Some(note) = &p.note {
+                let style = font(15.0);
+                let (w, _) = root.estimate_text_size(note, &style).map_err(err)?;
+                // Below and right of the point (curves of goal-seek and
+                // cost rise to the right, leaving that corner free), or
+                // left of it near the right edge.
+                let x = if centre.0 + px(12) + w as i32 > px(WIDTH as i32 - 10) {
+                    centre.0 - px(12) - w as i32
+                } else {
+                    centre.0 + px(12)
+                };
+                let y = centre.1 + px(8);
+                root.draw(&Rectangle::new(
+                    [(x - px(3), y - px(1)), (x + w as i32 + px(3), y + px(19))],
+                    WHITE.mix(0.85).filled(),
+                ))
+                .map_err(err)?;
+                root.draw_text(note, &style, (x, y)).map_err(err)?;
+            }
+        }
+    }
+    legend(&strip, &labels, &looks, &positions)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -854,11 +1086,48 @@ mod tests {
     }
 
     #[test]
+    fn point_charts_draw_ranges_notes_and_a_reference_line() {
+        let point = |x: f64, y: f64| Point {
+            x,
+            y,
+            x_range: Some((x * 0.8, x * 1.2)),
+            y_range: Some((y - 0.1, (y + 0.1).min(1.0))),
+            note: Some(format!("{x} FTE")),
+        };
+        let c = Chart::Points(PointChart {
+            title: "Probability of meeting the target".into(),
+            subtitle: "Each point: one candidate".into(),
+            x_label: "Extra cost".into(),
+            y_label: "Probability".into(),
+            x_kind: ValueKind::Pounds,
+            y_kind: ValueKind::Share,
+            series: vec![PointSeries {
+                label: "candidates".into(),
+                points: vec![point(-50_000.0, 0.2), point(250_000.0, 0.85)],
+                joined: true,
+            }],
+            reference: Some((0.8, "80% asked".into())),
+        });
+        let svg = c.svg().unwrap();
+        assert_eq!(svg, c.svg().unwrap());
+        assert!(svg.contains("80% asked") && svg.contains("250000 FTE"));
+        assert!(
+            svg.contains("£0.2m") || svg.contains("£0.3m"),
+            "pound labels"
+        );
+        assert!(svg.contains("-£"), "a negative axis for savings");
+        assert!(c.png().unwrap().starts_with(b"\x89PNG\r\n\x1a\n"));
+    }
+
+    #[test]
     fn numbers_for_axes() {
         assert_eq!(thousands(1234567.4), "1,234,567");
         assert_eq!(thousands(-1000.0), "-1,000");
         assert_eq!(format_value(ValueKind::Share, 0.25), "25%");
         assert_eq!(nice_ceiling(1234.0), 2000.0);
         assert_eq!(nice_ceiling(220.0), 250.0);
+        assert_eq!(format_value(ValueKind::Pounds, 2_500_000.0), "£2.5m");
+        assert_eq!(format_value(ValueKind::Pounds, -40_000.0), "-£40,000");
+        assert_eq!(nice_span(ValueKind::Count, -30.0, 900.0), (-50.0, 1000.0));
     }
 }

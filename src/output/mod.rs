@@ -28,6 +28,8 @@ pub mod atomic;
 // Charts and the written report (issue 9), kept apart from the CSV outputs.
 pub mod charts;
 pub mod comparison;
+// What `ehcsim goal --out` writes.
+pub mod goal;
 mod load_check;
 mod manifest;
 mod number;

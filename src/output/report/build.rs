@@ -304,7 +304,69 @@ pub fn charts_of(data: &ReportData) -> Vec<NamedChart> {
             .unwrap_or(9)
     };
     out.sort_by_key(|c| rank(&c.stem));
+    if let Some(c) = cost_benefit(data) {
+        out.push(c);
+    }
     out
+}
+
+/// The stem of the chart of each option's extra cost against its extra
+/// plans on time, shown with the comparison.
+pub const COST_BENEFIT: &str = "cost-benefit";
+
+/// Each option against the baseline: extra cost across, extra plans issued
+/// within 20 weeks up, a point at the medians with bars over the middle 80%
+/// of replications in each direction.
+fn cost_benefit(data: &ReportData) -> Option<NamedChart> {
+    if data.options.is_empty() {
+        return None;
+    }
+    let baseline = data
+        .baseline
+        .as_ref()
+        .and_then(|b| b.heading.strip_prefix("Compared with the baseline, "))
+        .unwrap_or("the baseline");
+    let range = |s: &Stats| s.p10.zip(s.p90);
+    let series = data
+        .options
+        .iter()
+        .filter_map(|o| {
+            let point = crate::output::charts::Point {
+                x: o.extra_cost.p50?,
+                y: o.extra_plans.p50?,
+                x_range: range(&o.extra_cost),
+                y_range: range(&o.extra_plans),
+                note: None,
+            };
+            Some(crate::output::charts::PointSeries {
+                label: o.name.clone(),
+                points: vec![point],
+                joined: false,
+            })
+        })
+        .collect();
+    Some(NamedChart {
+        stem: COST_BENEFIT.into(),
+        alt: format!(
+            "For each option, its extra cost over the whole run against the extra plans it \
+             issues within 20 weeks, both compared with {baseline}, replication by replication."
+        ),
+        scenario: None,
+        chart: Chart::Points(crate::output::charts::PointChart {
+            title: "What each option costs and what it buys".into(),
+            subtitle: format!(
+                "Against {baseline} over the run. Point: median of {} paired replications; bars: \
+                 the middle 80%.",
+                data.run.replications
+            ),
+            x_label: "Extra cost over the run (pounds)".into(),
+            y_label: "Extra plans issued within 20 weeks".into(),
+            x_kind: ValueKind::Pounds,
+            y_kind: ValueKind::Count,
+            series,
+            reference: None,
+        }),
+    })
 }
 
 /// A run of text, plain or bold.
@@ -703,12 +765,21 @@ pub fn content(data: &ReportData, charts: &[NamedChart]) -> Vec<Block> {
         }
     }
 
-    for section in [&data.baseline, &data.differences].into_iter().flatten() {
+    let table_section = |b: &mut Vec<Block>, section: &Section| {
         b.push(Block::Heading(2, section.heading.clone()));
         if !section.intro.is_empty() {
             b.push(Block::Para(vec![text(section.intro.clone())]));
         }
         b.push(Block::Table(section.clone()));
+    };
+    if let Some(section) = &data.baseline {
+        table_section(&mut b, section);
+        if let Some(i) = charts.iter().position(|c| c.stem == COST_BENEFIT) {
+            b.push(Block::Chart(i));
+        }
+    }
+    if let Some(section) = &data.differences {
+        table_section(&mut b, section);
     }
 
     b.push(Block::Heading(2, "Charts".into()));
@@ -733,7 +804,7 @@ pub fn content(data: &ReportData, charts: &[NamedChart]) -> Vec<Block> {
         // With one scenario, its own charts say everything; with several,
         // the overlays come first and each scenario's charts follow.
         let overlay = c.scenario.is_none();
-        if overlay == several || c.stem == "backlog-clearance" {
+        if (overlay == several || c.stem == "backlog-clearance") && c.stem != COST_BENEFIT {
             b.push(Block::Chart(i));
         }
     }

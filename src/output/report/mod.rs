@@ -151,6 +151,18 @@ pub struct Assumption {
     pub source: String,
 }
 
+/// One option's paired differences from the baseline over the whole run,
+/// as `costs.csv` gives them: what the cost-against-benefit chart plots.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OptionResult {
+    /// The option's scenario name.
+    pub name: String,
+    /// Extra cost over the baseline, pounds.
+    pub extra_cost: Stats,
+    /// Extra plans issued within 20 weeks.
+    pub extra_plans: Stats,
+}
+
 /// Everything the report shows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportData {
@@ -160,6 +172,9 @@ pub struct ReportData {
     pub scenarios: Vec<ScenarioData>,
     /// Comparison against a baseline scenario, where supplied.
     pub baseline: Option<Section>,
+    /// Each option's extra cost and extra plans on time against the
+    /// baseline (empty without a baseline).
+    pub options: Vec<OptionResult>,
     /// What differs between the scenarios, where supplied.
     pub differences: Option<Section>,
     /// The assumption register; the section is left out when empty.
@@ -307,6 +322,7 @@ mod tests {
                 header: vec!["Measure".into(), "Change".into()],
                 rows: vec![vec!["Compliance".into(), "+5 points".into()]],
             }),
+            options: Vec::new(),
             differences: None,
             assumptions: vec![Assumption {
                 key: "caseworkers.hours_per_fte".into(),

@@ -239,11 +239,12 @@ pub fn from_dir(dir: &Path) -> Result<ReportData, ReadError> {
         }
     }
 
-    let baseline = baseline_section(&dir.join(crate::output::COSTS_FILE))?;
+    let (baseline, options) = baseline_section(&dir.join(crate::output::COSTS_FILE))?;
     Ok(ReportData {
         run,
         scenarios,
         baseline,
+        options,
         ..ReportData::default()
     })
 }
@@ -251,11 +252,14 @@ pub fn from_dir(dir: &Path) -> Result<ReportData, ReadError> {
 /// The comparison with the baseline, from `costs.csv` where the run wrote
 /// one: for each option its extra cost over the run, what it buys, the
 /// price per extra plan on time and the chance of clearing the backlog by
-/// the target date, each with its range.
-fn baseline_section(path: &Path) -> Result<Option<super::Section>, ReadError> {
+/// the target date, each with its range; and each option's extra cost and
+/// extra plans on time for the chart.
+fn baseline_section(
+    path: &Path,
+) -> Result<(Option<super::Section>, Vec<super::OptionResult>), ReadError> {
     use crate::output::comparison::pounds_short;
     if !path.is_file() {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
     let t = Table::read(path)?;
     let (sc, bc, pc, mc, nc) = (
@@ -289,7 +293,7 @@ fn baseline_section(path: &Path) -> Result<Option<super::Section>, ReadError> {
             .push((row[mc].to_string(), stats, row[nc].to_string()));
     }
     if options.is_empty() {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
     let range = |s: &Stats, f: &dyn Fn(f64) -> String| match (s.p50, s.p10, s.p90) {
         (Some(m), Some(lo), Some(hi)) => format!("{} ({} to {})", f(m), f(lo), f(hi)),
@@ -330,7 +334,24 @@ fn baseline_section(path: &Path) -> Result<Option<super::Section>, ReadError> {
             ]
         })
         .collect();
-    Ok(Some(super::Section {
+    let points = options
+        .iter()
+        .map(|(name, measures)| {
+            let stats = |m: &str| {
+                measures
+                    .iter()
+                    .find(|(k, _, _)| k == m)
+                    .map(|(_, s, _)| *s)
+                    .unwrap_or_default()
+            };
+            super::OptionResult {
+                name: name.clone(),
+                extra_cost: stats("extra_cost"),
+                extra_plans: stats("extra_plans_within_20_weeks"),
+            }
+        })
+        .collect();
+    let section = Some(super::Section {
         heading: format!("Compared with the baseline, {baseline}"),
         intro: format!(
             "Each option against `{baseline}` over the whole run, replication by replication (the \
@@ -346,7 +367,8 @@ fn baseline_section(path: &Path) -> Result<Option<super::Section>, ReadError> {
             "Backlog cleared on the target date".into(),
         ],
         rows,
-    }))
+    });
+    Ok((section, points))
 }
 
 fn adapter_metric() -> &'static str {
