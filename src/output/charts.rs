@@ -863,16 +863,17 @@ fn nice_span(kind: ValueKind, lo: f64, hi: f64) -> (f64, f64) {
     if kind == ValueKind::Share {
         return (0.0, 1.0);
     }
-    let bottom = if lo < 0.0 {
-        -nice_ceiling(-lo * 1.05)
-    } else {
-        0.0
+    // Finer steps than a fan chart's: a few points should fill the plot.
+    let round_up = |v: f64| {
+        let p = 10f64.powf(v.log10().floor());
+        [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+            .into_iter()
+            .map(|m| m * p)
+            .find(|c| *c >= v - 1e-9)
+            .unwrap_or(10.0 * p)
     };
-    let top = if hi > 0.0 {
-        nice_ceiling(hi * 1.05)
-    } else {
-        0.0
-    };
+    let bottom = if lo < 0.0 { -round_up(-lo * 1.05) } else { 0.0 };
+    let top = if hi > 0.0 { round_up(hi * 1.05) } else { 0.0 };
     if top - bottom <= 0.0 {
         (bottom, bottom + 1.0)
     } else {
@@ -1103,7 +1104,7 @@ mod tests {
             y_kind: ValueKind::Share,
             series: vec![PointSeries {
                 label: "candidates".into(),
-                points: vec![point(-50_000.0, 0.2), point(250_000.0, 0.85)],
+                points: vec![point(-150_000.0, 0.2), point(250_000.0, 0.85)],
                 joined: true,
             }],
             reference: Some((0.8, "80% asked".into())),
@@ -1128,6 +1129,7 @@ mod tests {
         assert_eq!(nice_ceiling(220.0), 250.0);
         assert_eq!(format_value(ValueKind::Pounds, 2_500_000.0), "£2.5m");
         assert_eq!(format_value(ValueKind::Pounds, -40_000.0), "-£40,000");
-        assert_eq!(nice_span(ValueKind::Count, -30.0, 900.0), (-50.0, 1000.0));
+        assert_eq!(nice_span(ValueKind::Count, -30.0, 900.0), (-40.0, 1000.0));
+        assert_eq!(nice_span(ValueKind::Pounds, 0.0, 2.81e6), (0.0, 3e6));
     }
 }

@@ -300,7 +300,7 @@ fn baseline_section(
         (Some(m), _, _) => f(m),
         _ => "n/a".into(),
     };
-    let whole = |v: f64| format!("{:.0}", v);
+    let whole = crate::output::charts::thousands;
     let percent =
         |v: Option<f64>| v.map_or("no target date".into(), |p| format!("{:.0}%", p * 100.0));
     let rows = options
@@ -354,7 +354,7 @@ fn baseline_section(
     let section = Some(super::Section {
         heading: format!("Compared with the baseline, {baseline}"),
         intro: format!(
-            "Each option against `{baseline}` over the whole run, replication by replication (the \
+            "Each option against {baseline} over the whole run, replication by replication (the \
              same requests in each): the median with the range where the middle 80% of \
              replications fall. A price per extra plan is given only where the gain is clearly \
              above zero. Every measure, by year, is in costs.csv and comparison.csv."
