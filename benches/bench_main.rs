@@ -7,4 +7,5 @@ mod benchmarks;
 criterion_main! {
     benchmarks::model::benches,
     benchmarks::engine::benches,
+    benchmarks::queue::benches,
 }

@@ -6,5 +6,5 @@ mod queue;
 mod rng;
 
 pub use dist::{Dist, Sampler};
-pub use queue::{EventQueue, KeyedHeap, Time};
+pub use queue::{EventQueue, IndexedHeap, KeyedHeap, Time};
 pub use rng::{mix64, replication_seed, stream, KeyedRng, StreamRng};

@@ -270,6 +270,122 @@ impl<E> EventQueue<E> {
     }
 }
 
+/// A min-heap of items `0..n`, each at most once with a key, whose key can
+/// be changed or removed in O(log n) through each item's position: the
+/// "who has the smallest load" question asked on every allocation, where
+/// loads change on every case assigned or released. Keys must be totally
+/// ordered and unique (include the item in the key to break ties).
+#[derive(Debug, Default)]
+pub struct IndexedHeap<K> {
+    heap: Vec<(K, u32)>,
+    /// Position of each item in `heap`, or `ABSENT`.
+    pos: Vec<u32>,
+}
+
+const ABSENT: u32 = u32::MAX;
+
+impl<K: Ord + Copy> IndexedHeap<K> {
+    /// Sets item `i`'s key (`None` removes it).
+    pub fn set(&mut self, i: u32, key: Option<K>) {
+        let iu = i as usize;
+        if iu >= self.pos.len() {
+            self.pos.resize(iu + 1, ABSENT);
+        }
+        let at = self.pos[iu];
+        match (at, key) {
+            (ABSENT, None) => {}
+            (ABSENT, Some(k)) => {
+                self.heap.push((k, i));
+                let last = self.heap.len() - 1;
+                self.pos[iu] = last as u32;
+                self.sift_up(last);
+            }
+            (at, Some(k)) => {
+                let at = at as usize;
+                let old = self.heap[at].0;
+                self.heap[at].0 = k;
+                if k < old {
+                    self.sift_up(at);
+                } else {
+                    self.sift_down(at);
+                }
+            }
+            (at, None) => {
+                let at = at as usize;
+                self.pos[iu] = ABSENT;
+                let last = self.heap.pop().expect("an entered item is in the heap");
+                if at < self.heap.len() {
+                    self.heap[at] = last;
+                    self.pos[last.1 as usize] = at as u32;
+                    self.sift_up(at);
+                    let now = self.pos[last.1 as usize] as usize;
+                    self.sift_down(now);
+                }
+            }
+        }
+    }
+
+    /// The item with the smallest key.
+    #[inline]
+    pub fn first(&self) -> Option<u32> {
+        self.heap.first().map(|&(_, i)| i)
+    }
+
+    /// Number of items entered.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Whether no item is entered.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+
+    /// Every entry, smallest key first (a sorted copy: for checks, not for
+    /// the hot loop).
+    pub fn sorted(&self) -> Vec<(K, u32)> {
+        let mut v = self.heap.clone();
+        v.sort_unstable();
+        v
+    }
+
+    fn sift_up(&mut self, mut at: usize) {
+        while at > 0 {
+            let parent = (at - 1) / 2;
+            if self.heap[at] >= self.heap[parent] {
+                break;
+            }
+            self.swap(at, parent);
+            at = parent;
+        }
+    }
+
+    fn sift_down(&mut self, mut at: usize) {
+        let n = self.heap.len();
+        loop {
+            let (l, r) = (2 * at + 1, 2 * at + 2);
+            let mut least = at;
+            if l < n && self.heap[l] < self.heap[least] {
+                least = l;
+            }
+            if r < n && self.heap[r] < self.heap[least] {
+                least = r;
+            }
+            if least == at {
+                break;
+            }
+            self.swap(at, least);
+            at = least;
+        }
+    }
+
+    fn swap(&mut self, a: usize, b: usize) {
+        self.heap.swap(a, b);
+        self.pos[self.heap[a].1 as usize] = a as u32;
+        self.pos[self.heap[b].1 as usize] = b as u32;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,5 +437,27 @@ mod tests {
         q.pop();
         q.schedule(2.0, 2);
         assert_eq!(q.pop(), Some((10.0, 2)));
+    }
+
+    #[test]
+    fn an_indexed_heap_keeps_the_smallest_first_through_changes() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut h = IndexedHeap::default();
+        let mut keys: Vec<Option<(u32, u32)>> = vec![None; 50];
+        for _ in 0..20_000 {
+            let i = rng.random_range(0..50u32);
+            let key = rng
+                .random_bool(0.8)
+                .then(|| (rng.random_range(0..20u32), i));
+            h.set(i, key);
+            keys[i as usize] = key;
+            let want = keys.iter().flatten().min().map(|&(_, i)| i);
+            assert_eq!(h.first(), want);
+            assert_eq!(h.len(), keys.iter().flatten().count());
+        }
+        let mut all: Vec<_> = keys.iter().flatten().map(|&k| (k, k.1)).collect();
+        all.sort_unstable();
+        assert_eq!(h.sorted(), all);
     }
 }

@@ -3,8 +3,10 @@
 //! O(log n) in the number of posts instead of a scan of every post: a
 //! national run has thousands of posts.
 //!
-//! Two ordered sets, one per kind of case, hold every working caseworker
-//! with room in a team that holds that kind:
+//! Two indexed heaps, one per kind of case, hold every working caseworker
+//! with room in a team that holds that kind (a heap rather than an ordered
+//! set: only the first is ever wanted, and moving a post's key is a few
+//! swaps in one array instead of a remove and an insert in a tree):
 //!
 //! - requests by `(open requests / FTE, cases held / cap, post)`;
 //! - plans by `(cases held / cap, post)`.
@@ -20,7 +22,7 @@
 //! entries until they are next looked at: the first entry is checked before
 //! it is used, and dropped if its post no longer has room.
 
-use std::collections::BTreeSet;
+use crate::engine::IndexedHeap;
 
 /// An `f64` as a `u64` of the same order (that of `f64::total_cmp`, which
 /// for the finite, non-negative loads used here is that of `<`).
@@ -46,8 +48,8 @@ pub(crate) struct Entry {
 /// The posts with room, per kind of case, in allocation order.
 #[derive(Debug, Default)]
 pub(crate) struct RoomIndex {
-    requests: BTreeSet<(u64, u64, u32)>,
-    plans: BTreeSet<(u64, u32)>,
+    requests: IndexedHeap<(u64, u64, u32)>,
+    plans: IndexedHeap<(u64, u32)>,
     /// Each post's entries as they are in the sets.
     entered: Vec<Entry>,
 }
@@ -67,20 +69,10 @@ impl RoomIndex {
             return;
         }
         if had.request != want.request {
-            if let Some((a, b)) = had.request {
-                self.requests.remove(&(a, b, w));
-            }
-            if let Some((a, b)) = want.request {
-                self.requests.insert((a, b, w));
-            }
+            self.requests.set(w, want.request.map(|(a, b)| (a, b, w)));
         }
         if had.plan != want.plan {
-            if let Some(a) = had.plan {
-                self.plans.remove(&(a, w));
-            }
-            if let Some(a) = want.plan {
-                self.plans.insert((a, w));
-            }
+            self.plans.set(w, want.plan.map(|a| (a, w)));
         }
         self.entered[i] = want;
     }
@@ -89,18 +81,19 @@ impl RoomIndex {
     #[inline]
     pub fn first(&self, request: bool) -> Option<u32> {
         if request {
-            self.requests.first().map(|&(_, _, w)| w)
+            self.requests.first()
         } else {
-            self.plans.first().map(|&(_, w)| w)
+            self.plans.first()
         }
     }
 
-    /// Every entered post for a request (or a plan), in order.
-    pub fn in_order(&self, request: bool) -> Box<dyn Iterator<Item = u32> + '_> {
+    /// Every entered post for a request (or a plan), in order (a sorted
+    /// copy, for the audit).
+    pub fn in_order(&self, request: bool) -> Vec<u32> {
         if request {
-            Box::new(self.requests.iter().map(|&(_, _, w)| w))
+            self.requests.sorted().into_iter().map(|(_, w)| w).collect()
         } else {
-            Box::new(self.plans.iter().map(|&(_, w)| w))
+            self.plans.sorted().into_iter().map(|(_, w)| w).collect()
         }
     }
 
@@ -118,12 +111,14 @@ impl RoomIndex {
             && plans == self.plans.len()
             && self
                 .requests
-                .iter()
-                .all(|&(a, b, w)| self.entered(w).request == Some((a, b)))
+                .sorted()
+                .into_iter()
+                .all(|((a, b, _), w)| self.entered(w).request == Some((a, b)))
             && self
                 .plans
-                .iter()
-                .all(|&(a, w)| self.entered(w).plan == Some(a))
+                .sorted()
+                .into_iter()
+                .all(|((a, _), w)| self.entered(w).plan == Some(a))
     }
 }
 
@@ -167,7 +162,7 @@ mod tests {
         assert_eq!(ix.first(false), Some(2));
         ix.set(1, e(2.0, 0.6));
         assert_eq!(ix.first(true), Some(3));
-        assert_eq!(ix.in_order(false).collect::<Vec<_>>(), vec![2, 3, 1]);
+        assert_eq!(ix.in_order(false), vec![2, 3, 1]);
         ix.set(2, Entry::default());
         assert_eq!(ix.first(false), Some(3));
         assert!(ix.consistent());

@@ -134,6 +134,10 @@ pub(crate) struct Recorder {
     delay_per_review_month: f64,
     /// The scenario's price of one commissioned advice.
     cost_per_advice: f64,
+    /// The simulation day each financial year after the first begins.
+    financial_year_starts: Vec<f64>,
+    /// The simulation day each calendar year after the first begins.
+    calendar_year_starts: Vec<f64>,
 }
 
 /// Days in an average month, to turn review-weeks overdue into months.
@@ -166,16 +170,32 @@ impl Recorder {
             delay_per_request_week: costs.delay_cost_per_request_week,
             delay_per_review_month: costs.delay_cost_per_overdue_review_month,
             cost_per_advice: scenario.psychologists.cost_per_commissioned_advice,
+            // Found by search on every counted event, so worked out once here
+            // rather than through dates each time.
+            financial_year_starts: calendar
+                .financial_year_ends()
+                .into_iter()
+                .map(|(_, day)| day)
+                .collect(),
+            calendar_year_starts: calendar
+                .calendar_years()
+                .into_iter()
+                .skip(1)
+                .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1))
+                .map(|d| calendar.day_of(d) as f64)
+                .collect(),
         }
     }
 
     /// The accumulators of the financial year and of the calendar year
     /// containing simulation day `day`.
-    pub fn years_of(&mut self, calendar: &Calendar, day: f64) -> [&mut YearFlows; 2] {
-        [
-            &mut self.years[calendar.financial_year_index(day)],
-            &mut self.calendar_years[calendar.calendar_year_index(day)],
-        ]
+    /// The same as [`Calendar::financial_year_index`] and
+    /// [`Calendar::calendar_year_index`] (years begin on whole days, so a day
+    /// is in a year exactly when it is at or after the year's first day).
+    pub fn years_of(&mut self, day: f64) -> [&mut YearFlows; 2] {
+        let fy = self.financial_year_starts.partition_point(|&b| b <= day);
+        let cy = self.calendar_year_starts.partition_point(|&b| b <= day);
+        [&mut self.years[fy], &mut self.calendar_years[cy]]
     }
 
     /// Writes the row of week `week` (`days` long, ending in financial

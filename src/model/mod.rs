@@ -28,7 +28,7 @@ mod staff;
 use crate::engine::{stream, EventQueue, KeyedRng, StreamRng, Time};
 use crate::results::ReplicationResult;
 use crate::scenario::{OpenStage, Scenario, ValidScenario};
-use metrics::{Recorder, Stocks};
+use metrics::{Recorder, Stocks, TWENTY_WEEKS};
 use params::Params;
 use rand::Rng;
 use staff::{TeamState, WorkQueues, Worker, WorkforceChange};
@@ -133,7 +133,8 @@ pub(crate) enum Event {
     PsychologistDone { psychologist: u32 },
     /// A calendar-day step (family comments, consultation) of a request ends.
     RequestStepOver { request: u32 },
-    /// A request becomes 20 weeks old.
+    /// A request open at the start becomes 20 weeks old (requests received
+    /// during the run are counted at each week's end instead).
     TwentyWeeks { request: u32 },
     /// A plan's annual review falls due: the meeting is held, or will be
     /// late.
@@ -184,6 +185,11 @@ pub struct Simulation<'s> {
     pub(crate) room: allocation::RoomIndex,
     pub(crate) psychologists: staff::Psychologists,
     pub(crate) stocks: Stocks,
+    /// The first request received during the run not yet checked against
+    /// 20 weeks. Requests from here on were received in time order, so the
+    /// week's end can count those turning 20 weeks old without a timer
+    /// event for each (see `Simulation::count_twenty_weeks`).
+    pub(crate) twenty_weeks_from: u32,
     pub(crate) rec: Recorder,
     /// Money counted so far.
     pub(crate) costs: costs::CostMeter,
@@ -227,6 +233,7 @@ impl<'s> Simulation<'s> {
             room: allocation::RoomIndex::default(),
             psychologists: staff::Psychologists::new(scenario),
             stocks: Stocks::default(),
+            twenty_weeks_from: 0,
             rec: Recorder::new(scenario),
             costs: costs::CostMeter::new(scenario),
             events: 0,
@@ -235,6 +242,7 @@ impl<'s> Simulation<'s> {
         sim.recount_psychologist_cost();
         sim.set_up_staff();
         sim.set_up_initial_state(cancel)?;
+        sim.twenty_weeks_from = sim.requests.len() as u32;
         sim.schedule_next_arrival(0.0);
         sim.queue
             .schedule(sim.sc.calendar.week_end_day(0), Event::WeekEnd { week: 0 });
@@ -322,6 +330,7 @@ impl<'s> Simulation<'s> {
     fn on_week_end(&mut self, week: usize) {
         let max_caseload = self.workers.iter().map(Worker::held).max().unwrap_or(0);
         self.stocks.psychologist_queue = self.psychologists.queue.len() as u32;
+        self.count_twenty_weeks(self.queue.now());
         let last = week + 1 >= self.sc.calendar.weeks();
         if last {
             // Everything from the last 1 April (or the start) to the end.
@@ -410,6 +419,9 @@ impl<'s> Simulation<'s> {
                 }
                 let arrival = -age.sample(&mut rng);
                 let r = self.add_request(arrival);
+                // Drawn out of time order, so each has its own timer.
+                self.queue
+                    .schedule(arrival + TWENTY_WEEKS, Event::TwentyWeeks { request: r });
                 match group.stage {
                     OpenStage::AwaitingDecision => self.start_decision(r),
                     OpenStage::Assessment => self.resume_assessment(r),

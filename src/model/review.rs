@@ -204,7 +204,7 @@ impl Simulation<'_> {
             return;
         }
         let due = plan.transfer_due;
-        for y in self.rec.years_of(&self.sc.calendar, due) {
+        for y in self.rec.years_of(due) {
             y.transfers += 1;
         }
     }
@@ -220,7 +220,7 @@ impl Simulation<'_> {
         plan.transfer_review = 0;
         let due = plan.transfer_due;
         if now < due && due < self.sc.end_day() {
-            for y in self.rec.years_of(&self.sc.calendar, due) {
+            for y in self.rec.years_of(due) {
                 y.transfers += 1;
                 y.transfers_on_time += 1;
             }
@@ -405,7 +405,7 @@ impl Simulation<'_> {
     fn record_review_decision(&mut self, meeting: f64) {
         let now = self.queue.now();
         let on_time = now - meeting <= self.sc.reviews.decision_limit_days;
-        for y in self.rec.years_of(&self.sc.calendar, now) {
+        for y in self.rec.years_of(now) {
             y.review_decisions += 1;
             y.review_decisions_4w += on_time as u32;
         }
@@ -413,7 +413,7 @@ impl Simulation<'_> {
 
     fn review_completed(&mut self) {
         self.rec.week.reviews_completed += 1;
-        for y in self.rec.years_of(&self.sc.calendar, self.queue.now()) {
+        for y in self.rec.years_of(self.queue.now()) {
             y.reviews_completed += 1;
         }
     }

@@ -671,6 +671,7 @@ impl Simulation<'_> {
             let indexed = self
                 .room
                 .in_order(request)
+                .into_iter()
                 .find(|&w| self.workers[w as usize].has_room())
                 .unwrap_or(NOBODY);
             let scanned = self.best_holder_by_scan(request);
