@@ -160,6 +160,9 @@ kpis! {
     /// exceptions included (the count a cost per extra plan on time is
     /// reckoned from).
     PlansIssuedWithin20Weeks => "plans_issued_within_20_weeks", false,
+    /// Share of plans issued in the year that had a legal exception to the
+    /// 20-week limit (SEN2: 1 - plans_issued_den_ex / plans_issued_den).
+    PlansWithExceptionShare => "plans_with_exception_share", false,
     /// Mean weeks from request to final plan, over plans issued in the year.
     MeanWeeksToFinalPlan => "mean_weeks_to_final_plan", false,
     /// Annual reviews completed in the year.

@@ -13,7 +13,7 @@
 //! psychologists of positive FTE when enabled, group end on or after its
 //! start, overdue reviews at most plans in force).
 
-use chrono::{Duration, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use ehcsim::calendar::Calendar;
 use ehcsim::engine::Dist;
 use ehcsim::experiment::{self, RunConfig};
@@ -22,7 +22,7 @@ use ehcsim::results::{Kpi, Metric, ReplicationResult, Stats};
 use ehcsim::scenario::{
     default_complexity, Caseworkers, Cessation, Delays, Establishment, Initial, LeaversCases,
     OpenRequests, OpenStage, Panel, Priority, Psychologists, Requests, Reviews, Scenario,
-    StaffGroup, ValidScenario, Work, Workforce,
+    SchoolClosure, StaffGroup, ValidScenario, Work, Workforce,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
@@ -343,6 +343,13 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     },
                     work,
                     delays,
+                    // Closures with the complexity mix, so that both the plain
+                    // and the full calendar are drawn.
+                    school_closure: SchoolClosure {
+                        enabled: mixed,
+                        start_month: 1 + start.ordinal() % 12,
+                        ..Scenario::default().school_closure
+                    },
                     psychologists: Psychologists {
                         enabled: ep_on,
                         fte: ep_fte,

@@ -92,8 +92,9 @@ fn push_costs(out: &mut Vec<KpiValue>, period: Period, c: &YearCosts, delay: f64
 impl YearFlows {
     /// The year's KPIs of new plans that SEN2 also publishes: 20-week
     /// compliance without and with exceptions, decisions within 6 weeks and
-    /// plans issued (all, and within 20 weeks), in output order.
-    fn pathway_kpis(&self) -> [(Kpi, Option<f64>); 5] {
+    /// plans issued (all, and within 20 weeks) and the share with an
+    /// exception, in output order.
+    fn pathway_kpis(&self) -> [(Kpi, Option<f64>); 6] {
         [
             (
                 Kpi::Compliance20Weeks,
@@ -111,6 +112,10 @@ impl YearFlows {
             (
                 Kpi::PlansIssuedWithin20Weeks,
                 Some(self.issued_all_20w as f64),
+            ),
+            (
+                Kpi::PlansWithExceptionShare,
+                ratio(self.issued_all - self.issued_excl, self.issued_all),
             ),
         ]
     }

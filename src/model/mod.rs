@@ -96,6 +96,7 @@ pub(crate) mod purpose {
     pub const COMMISSIONED: u64 = 14;
     pub const EVIDENCE: u64 = 15;
     pub const PHASE_TRANSFER: u64 = 16;
+    pub const CLOSURE_EXCEPTION: u64 = 17;
 }
 
 /// The model's random streams (tags for [`crate::engine::stream`]). Arrival

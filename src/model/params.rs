@@ -4,6 +4,7 @@
 use super::metrics::TWENTY_WEEKS;
 use crate::engine::{Dist, Sampler};
 use crate::scenario::Scenario;
+use chrono::Datelike;
 
 /// Days kept for finalising after the school consultation, so that a plan
 /// drafted on its deadline can still be final by week 20.
@@ -42,6 +43,26 @@ fn complexity_table(s: &Scenario) -> Vec<(f64, f64, f64)> {
     table
 }
 
+/// The schools' summer closures as (first day closed, day they reopen) in
+/// simulation days, from the year before the start (a closure can straddle
+/// nothing earlier) to the year after the end; none when switched off.
+fn school_closures(s: &Scenario) -> Vec<(f64, f64)> {
+    let c = &s.school_closure;
+    if !c.enabled || c.weeks <= 0.0 {
+        return Vec::new();
+    }
+    let cal = &s.calendar;
+    let first = cal.start.year() - 1;
+    let last = cal.date(f64::from(cal.days)).year() + 1;
+    (first..=last)
+        .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, c.start_month, c.start_day))
+        .map(|d| {
+            let from = cal.day_of(d) as f64;
+            (from, from + c.weeks * 7.0)
+        })
+        .collect()
+}
+
 /// Build a sampler for an optional step; a switched-off step takes no time.
 fn opt(d: &Option<Dist>) -> Option<Sampler> {
     d.as_ref().map(Dist::sampler)
@@ -78,6 +99,12 @@ pub(crate) struct Params {
     /// weeks less the family's and the school's periods and a few days to
     /// finalise, so that each step leaves room for those after it.
     pub drafting_deadline: f64,
+    /// The schools' summer closures, (first day closed, day they reopen),
+    /// in order.
+    pub closures: Vec<(f64, f64)>,
+    /// Share of requests whose school advice is asked for around a closure
+    /// that are recorded as exceptions (0 for a closure under 4 weeks).
+    pub closure_exception_share: f64,
     /// Complexity classes: (cumulative share, work multiplier, advice
     /// multiplier).
     pub complexity: Vec<(f64, f64, f64)>,
@@ -112,6 +139,14 @@ impl Params {
             commissioned: s.psychologists.commissioned_days.sampler(),
             transfer_meeting: s.reviews.transfer_meeting_day.sampler(),
             drafting_deadline: drafting_deadline(s),
+            closures: school_closures(s),
+            // The exception needs a closure of "not less than 4 weeks"
+            // (reg 10(4)(a), 13(3)(a)).
+            closure_exception_share: if s.school_closure.weeks >= 4.0 {
+                s.school_closure.exception_share
+            } else {
+                0.0
+            },
             complexity: complexity_table(s),
             daily_rate,
         }
@@ -119,6 +154,32 @@ impl Params {
 }
 
 impl Params {
+    /// The day a school's period of `days` begun on day `from` ends, when
+    /// days the school is closed do not count.
+    pub fn school_days_end(&self, from: f64, days: f64) -> f64 {
+        let (mut at, mut left) = (from, days);
+        for &(closed, reopens) in &self.closures {
+            if reopens <= at {
+                continue;
+            }
+            if at + left <= closed {
+                break;
+            }
+            left -= (closed - at).max(0.0);
+            at = at.max(reopens);
+        }
+        at + left
+    }
+
+    /// Whether advice asked for from a school on day `day` falls in the
+    /// window the regulations name for the exception: from a week before a
+    /// closure to a week before the school reopens.
+    pub fn in_closure_window(&self, day: f64) -> bool {
+        self.closures
+            .iter()
+            .any(|&(closed, reopens)| day >= closed - 7.0 && day < reopens - 7.0)
+    }
+
     /// The complexity class of a uniform draw `u` in [0, 1).
     #[inline]
     pub fn complexity_of(&self, u: f64) -> u8 {
@@ -184,6 +245,38 @@ pub(crate) fn daily_arrival_rates(s: &Scenario) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn school_days_stop_while_schools_are_closed() {
+        let mut s = Scenario::default();
+        // 1 April start; closure from 22 July (day 112) for 6 weeks.
+        s.calendar.start = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        let p = Params::new(&s);
+        let (closed, reopens) = (112.0, 154.0);
+        assert!(p.closures.contains(&(closed, reopens)));
+        // Ends before the closure: unchanged.
+        assert_eq!(p.school_days_end(100.0, 10.0), 110.0);
+        // Runs into it: the 8 days left resume when schools reopen.
+        assert_eq!(p.school_days_end(100.0, 20.0), reopens + 8.0);
+        // Begins in it: all 15 days after reopening.
+        assert_eq!(p.school_days_end(120.0, 15.0), reopens + 15.0);
+        // After it: unchanged.
+        assert_eq!(p.school_days_end(160.0, 15.0), 175.0);
+        // The exception's window: a week before closing to a week before
+        // reopening.
+        assert!(!p.in_closure_window(closed - 7.5));
+        assert!(p.in_closure_window(closed - 7.0));
+        assert!(p.in_closure_window(reopens - 7.5));
+        assert!(!p.in_closure_window(reopens - 7.0));
+        // A closure under 4 weeks gives no exceptions; none when off.
+        s.school_closure.weeks = 3.5;
+        assert_eq!(Params::new(&s).closure_exception_share, 0.0);
+        s.school_closure.enabled = false;
+        let off = Params::new(&s);
+        assert!(off.closures.is_empty());
+        assert_eq!(off.school_days_end(100.0, 20.0), 120.0);
+        assert!(!off.in_closure_window(closed));
+    }
 
     #[test]
     fn a_flat_year_receives_the_annual_figure() {

@@ -240,7 +240,7 @@ impl Simulation<'_> {
             }
             Step::Drafting => {
                 self.requests[r as usize].step = Step::FamilyComments;
-                self.after_delay(r, self.p.family);
+                self.after_delay(r, self.p.family, false);
             }
             Step::Finalisation => self.issue_plan(r),
             Step::Evidence | Step::Advice | Step::FamilyComments | Step::Consultation => {}
@@ -315,13 +315,30 @@ impl Simulation<'_> {
             .p
             .advice_multiplier(self.requests[r as usize].complexity);
         let mut pending = 0u8;
-        for s in [self.p.health, self.p.social_care, self.p.school]
-            .into_iter()
-            .flatten()
-        {
+        let now = self.queue.now();
+        for (s, school) in [
+            (self.p.health, false),
+            (self.p.social_care, false),
+            (self.p.school, true),
+        ] {
+            let Some(s) = s else { continue };
             let days = s.sample(&mut k) * stretch;
-            self.queue.schedule_in(days, Event::AdviceIn { request: r });
+            let due = if school {
+                self.p.school_days_end(now, days)
+            } else {
+                now + days
+            };
+            self.queue.schedule(due, Event::AdviceIn { request: r });
             pending += 1;
+        }
+        if self.p.school.is_some()
+            && self.p.in_closure_window(now)
+            && self
+                .keyed(request_key(r), purpose::CLOSURE_EXCEPTION, 0)
+                .unit()
+                < self.p.closure_exception_share
+        {
+            self.requests[r as usize].exception = true;
         }
         if self.sc.psychologists.enabled {
             pending += 1;
@@ -372,15 +389,22 @@ impl Simulation<'_> {
         self.set_task(Case::Request(r), hours, deadline);
     }
 
-    /// Waits a calendar-day step (or moves on at once if it is switched off).
-    fn after_delay(&mut self, r: u32, step: Option<Sampler>) {
+    /// Waits a calendar-day step (or moves on at once if it is switched
+    /// off); a school's step does not progress while schools are closed.
+    fn after_delay(&mut self, r: u32, step: Option<Sampler>, school: bool) {
         match step {
             Some(s) => {
                 let instance = self.requests[r as usize].step as u64;
                 let days =
                     s.sample(&mut self.keyed(request_key(r), purpose::DRAFTING, instance + 1));
+                let now = self.queue.now();
+                let due = if school {
+                    self.p.school_days_end(now, days)
+                } else {
+                    now + days
+                };
                 self.queue
-                    .schedule_in(days, Event::RequestStepOver { request: r });
+                    .schedule(due, Event::RequestStepOver { request: r });
             }
             None => self.on_request_step_over(r),
         }
@@ -391,7 +415,7 @@ impl Simulation<'_> {
             Step::Evidence => self.start_decision(r),
             Step::FamilyComments => {
                 self.requests[r as usize].step = Step::Consultation;
-                self.after_delay(r, self.p.consultation);
+                self.after_delay(r, self.p.consultation, true);
             }
             Step::Consultation => {
                 self.requests[r as usize].step = Step::Finalisation;

@@ -55,6 +55,8 @@ pub struct Scenario {
     pub work: Work,
     /// Calendar-day delays outside the council's control.
     pub delays: Delays,
+    /// The schools' summer closure.
+    pub school_closure: SchoolClosure,
     /// Educational psychologists.
     pub psychologists: Psychologists,
     /// Annual reviews of plans in force.
@@ -137,8 +139,10 @@ pub struct Requests {
     pub withdrawn_share: f64,
     /// Share of assessed requests ending with no plan. Default 0.06 \[D\].
     pub no_plan_share: f64,
-    /// Share of requests carrying a legal exception to the 20-week limit.
-    /// Default 0.061 \[D\].
+    /// Share of requests carrying a legal exception to the 20-week limit
+    /// for reasons other than the schools' summer closure (exceptional
+    /// personal circumstances, the family away 4 weeks or more); the
+    /// closure's exceptions come from `school_closure`. Default 0.02 \[E\].
     pub exception_share: f64,
     /// Share of new plans for children under 5, reviewed every 6 months.
     /// Default 0.043 \[S\].
@@ -196,6 +200,29 @@ pub struct Delays {
     /// Days for the family's representations on review amendments.
     /// Default 15 \[S\].
     pub amendment_representations: Option<Dist>,
+}
+
+/// The schools' summer closure, each year: school advice and the school
+/// consultation do not progress while schools are closed, and a request
+/// whose school advice is asked for around a closure of 4 weeks or more may
+/// be excepted from the 20-week limit (SEND Regulations 2014, reg 10(4)(a)
+/// and 13(3)(a)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchoolClosure {
+    /// Off: schools never close and only `requests.exception_share` gives
+    /// exceptions.
+    pub enabled: bool,
+    /// Month the closure begins. Default 7 (July) \[E\].
+    pub start_month: u32,
+    /// Day of the month the closure begins (1-28). Default 22 \[E\].
+    pub start_day: u32,
+    /// Weeks the schools stay closed. Default 6 \[S\].
+    pub weeks: f64,
+    /// Share of requests whose school advice is asked for in the window the
+    /// regulations name (from a week before the closure to a week before
+    /// the schools reopen) that are recorded as exceptions. Default 0.3
+    /// \[E\].
+    pub exception_share: f64,
 }
 
 /// Educational psychologists: a capacity with its own queue.
@@ -500,7 +527,7 @@ impl Default for Scenario {
                 refused_share: 0.24,
                 withdrawn_share: 0.016,
                 no_plan_share: 0.06,
-                exception_share: 0.061,
+                exception_share: 0.02,
                 under5_share: 0.043,
             },
             panel: Panel {
@@ -509,6 +536,13 @@ impl Default for Scenario {
             },
             work: default_work(),
             delays: default_delays(),
+            school_closure: SchoolClosure {
+                enabled: true,
+                start_month: 7,
+                start_day: 22,
+                weeks: 6.0,
+                exception_share: 0.3,
+            },
             psychologists: Psychologists {
                 enabled: true,
                 fte: 20.0,

@@ -371,7 +371,8 @@ fn staff_groups_read_every_key() {
 fn every_field_has_a_key() {
     use crate::scenario::{
         Caseworkers, Cessation, ComplexityClass, Costs, Delays, Establishment, Initial,
-        OpenRequests, Panel, Psychologists, Requests, Reviews, Team, Work, Workforce,
+        OpenRequests, Panel, Psychologists, Requests, Reviews, SchoolClosure, Team, Work,
+        Workforce,
     };
     let Scenario {
         name: _,
@@ -384,6 +385,7 @@ fn every_field_has_a_key() {
         panel,
         work,
         delays,
+        school_closure,
         psychologists,
         reviews,
         cessation,
@@ -448,6 +450,13 @@ fn every_field_has_a_key() {
         school_consultation: _,
         amendment_representations: _,
     } = delays;
+    let SchoolClosure {
+        enabled: _,
+        start_month: _,
+        start_day: _,
+        weeks: _,
+        exception_share: _,
+    } = school_closure;
     let Psychologists {
         enabled: _,
         fte: _,
@@ -524,7 +533,7 @@ fn every_field_has_a_key() {
         count: _,
         age_days: _,
     } = open_requests[0].clone();
-    // 86 keys: one per field above (the calendar's length has two,
+    // 91 keys: one per field above (the calendar's length has two,
     // `horizon_weeks` and `end`; the order of work has two, `priority` and
     // `within_rank`), and 34 keys of list entries (5 of a staff group,
     // twice, 3 of open requests, 4 of a complexity class and 17 of a team).
@@ -533,5 +542,5 @@ fn every_field_has_a_key() {
         .iter()
         .map(|p| p.slot.fields().len())
         .sum();
-    assert_eq!((scenario_params().len(), fields), (86, 34));
+    assert_eq!((scenario_params().len(), fields), (91, 34));
 }

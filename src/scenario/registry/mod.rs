@@ -266,6 +266,10 @@ pub(crate) const SECTIONS: &[(&str, &str)] = &[
         "delays",
         "Calendar days outside the council's control: a distribution in days, or false to switch the step off",
     ),
+    (
+        "school_closure",
+        "The schools' summer closure: school advice and consultation pause, and the legal exception to the 20-week limit",
+    ),
     ("psychologists", "Educational psychologists: a capacity with its own queue"),
     ("reviews", "Annual reviews of plans in force"),
     ("cessation", "Plans ceasing between reviews"),
@@ -448,8 +452,8 @@ fn request_params() -> Vec<Param<Scenario>> {
             .src("[D: 6%]")
             .doc("Share of assessed requests ending with no plan."),
         sc("requests.exception_share", Num(SHARE), |s| &mut s.requests.exception_share)
-            .src("[D: 6.1% of plans issued in 2024]")
-            .doc("Share of requests with a legal exception to the 20-week limit."),
+            .src("[E: 2%; with the summer closure's exceptions (school_closure.exception_share) about 6.1% of the default county's plans have one, England's share of plans issued in 2024 (D)]")
+            .doc("Share of requests with a legal exception to the 20-week limit for reasons other than the schools' summer closure (exceptional personal circumstances, the family away 4 weeks or more; reg 10(4)(b), (c))."),
         sc("requests.under5_share", Num(SHARE), |s| &mut s.requests.under5_share)
             .src("[S: 4.3% of plans]")
             .doc("Share of new plans for children under 5 (reviewed more often)."),
@@ -509,6 +513,20 @@ fn work_params() -> Vec<Param<Scenario>> {
         sc("delays.amendment_representations", DELAY, |s| &mut s.delays.amendment_representations)
             .unit("days").src("[S: 15 days, Reg 22(2)]")
             .doc("Days for the family's representations on review amendments."),
+        sc("school_closure.enabled", Flag, |s| &mut s.school_closure.enabled)
+            .doc("false: schools never close, so school advice and consultation run through the summer and only requests.exception_share gives exceptions."),
+        sc("school_closure.start_month", Whole(1, 12), |s| &mut s.school_closure.start_month)
+            .src("[E: English schools break up for the summer in the second half of July]")
+            .doc("Month the schools' summer closure begins each year."),
+        sc("school_closure.start_day", Whole(1, 28), |s| &mut s.school_closure.start_day)
+            .src("[E: about 22 July]")
+            .doc("Day of the month the closure begins (1 to 28, so that every month has it)."),
+        sc("school_closure.weeks", Num(R::incl(0.0, 12.0)), |s| &mut s.school_closure.weeks)
+            .unit("weeks").src("[S: the summer holiday is about 6 weeks]")
+            .doc("Weeks the schools stay closed. School advice and the school consultation do not progress meanwhile (their days resume when schools reopen); the legal exception needs a closure of 4 weeks or more."),
+        sc("school_closure.exception_share", Num(SHARE), |s| &mut s.school_closure.exception_share)
+            .src("[E: with requests.exception_share, set so that about 6.1% of the default county's plans have an exception, England's share in 2024 (D)]")
+            .doc("Share of requests whose school advice is asked for from a week before the closure to a week before the schools reopen that are recorded as exceptions to the 20-week limit (reg 10(4)(a), 13(3)(a)): the child's school closes, and the council records the exception."),
     ]
 }
 
