@@ -50,7 +50,7 @@ fn higher_is_better(kpi: Kpi) -> Option<bool> {
         | DelayCost => Some(false),
         // More plans issued is neither better nor worse in itself: a
         // stricter panel issues fewer.
-        PlansIssued | PlansWithExceptionShare => None,
+        PlansIssued | PlansWithExceptionShare | AppealsRegistered | AppealOrders => None,
     }
 }
 

@@ -35,6 +35,10 @@ macro_rules! metrics {
 metrics! {
     /// Requests received during the week.
     RequestsReceived => "requests_received",
+    /// Requests entering the pathway during the week by a tribunal order
+    /// (to assess, or to issue a plan): not received, so not in
+    /// `RequestsReceived`.
+    RequestsOrdered => "requests_ordered",
     /// Decisions whether to assess made during the week.
     DecisionsMade => "decisions_made",
     /// Of those, made within 6 weeks of the request.
@@ -163,6 +167,12 @@ kpis! {
     /// Share of plans issued in the year that had a legal exception to the
     /// 20-week limit (SEN2: 1 - plans_issued_den_ex / plans_issued_den).
     PlansWithExceptionShare => "plans_with_exception_share", false,
+    /// Appeals to the SEND Tribunal registered in the year (decisions
+    /// appealed).
+    AppealsRegistered => "appeals_registered", false,
+    /// Appeals ending in the year with an order the council must carry out
+    /// (to assess, to issue or to amend a plan).
+    AppealOrders => "appeal_orders", false,
     /// Mean weeks from request to final plan, over plans issued in the year.
     MeanWeeksToFinalPlan => "mean_weeks_to_final_plan", false,
     /// Annual reviews completed in the year.

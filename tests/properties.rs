@@ -20,9 +20,9 @@ use ehcsim::experiment::{self, RunConfig};
 use ehcsim::model::{self, Simulation};
 use ehcsim::results::{Kpi, Metric, ReplicationResult, Stats};
 use ehcsim::scenario::{
-    default_complexity, Caseworkers, Cessation, Delays, Establishment, Initial, LeaversCases,
-    OpenRequests, OpenStage, Panel, Priority, Psychologists, Requests, Reviews, Scenario,
-    SchoolClosure, StaffGroup, ValidScenario, Work, Workforce,
+    default_complexity, Appeals, Caseworkers, Cessation, Delays, Establishment, Initial,
+    LeaversCases, OpenRequests, OpenStage, Panel, Priority, Psychologists, Requests, Reviews,
+    Scenario, SchoolClosure, StaffGroup, ValidScenario, Work, Workforce,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
@@ -362,6 +362,13 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     },
                     reviews,
                     cessation: Cessation { per_year: cease },
+                    // Appeals (with orders that add requests) drawn on and
+                    // off with the complexity mix, like the closure.
+                    appeals: Appeals {
+                        enabled: mixed,
+                        share: 0.2,
+                        ..Scenario::default().appeals
+                    },
                     caseworkers: Caseworkers {
                         cap,
                         hours_per_fte_year: hours,
@@ -445,6 +452,7 @@ fn check_outputs(s: &Scenario, r: &ReplicationResult) -> Result<(), TestCaseErro
         Metric::PlansCeasedTotal,
     ];
     let mut received = 0.0;
+    let mut ordered = 0.0;
     for w in 0..r.weeks {
         let v = |m| r.weekly_value(w, m);
         for &m in Metric::ALL {
@@ -476,6 +484,7 @@ fn check_outputs(s: &Scenario, r: &ReplicationResult) -> Result<(), TestCaseErro
             );
         }
         received += v(Metric::RequestsReceived);
+        ordered += v(Metric::RequestsOrdered);
         // Every request is in exactly one state.
         let open = v(Metric::RequestsAwaitingDecision)
             + v(Metric::RequestsInAssessment)
@@ -492,8 +501,8 @@ fn check_outputs(s: &Scenario, r: &ReplicationResult) -> Result<(), TestCaseErro
         );
         prop_assert_eq!(
             v(Metric::RequestsTotal),
-            open_at_start as f64 + received,
-            "week {}: requests in = open at start + received",
+            open_at_start as f64 + received + ordered,
+            "week {}: requests in = open at start + received + ordered by the tribunal",
             w
         );
         // Every plan is in force or ceased; plans come from the start or

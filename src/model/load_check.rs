@@ -79,11 +79,29 @@ fn hours_per_case(s: &Scenario) -> (f64, f64) {
     let r = &s.requests;
     let m = mean_work_multiplier(s);
     let agreed = (1.0 - r.refused_share - r.withdrawn_share).max(0.0);
+    let plan_work = w.drafting.mean() + w.finalisation.mean();
+    let assessment_work = w.assessment.mean()
+        + r.no_plan_share * w.no_plan.mean()
+        + (1.0 - r.no_plan_share) * plan_work;
+    // Appeals: the caseworkers' part of the preparation, and the work an
+    // order gives (an assessment, a plan, or an amendment).
+    let ap = &s.appeals;
+    let (appealed, prepare, ordered) = if ap.enabled {
+        (
+            ap.share,
+            ap.preparation_hours.mean() * ap.caseworker_share,
+            ap.order_share,
+        )
+    } else {
+        (0.0, 0.0, 0.0)
+    };
+    let amend = w.review_amendment.mean();
     let per_request = w.decision.mean()
-        + agreed
-            * (w.assessment.mean()
-                + r.no_plan_share * w.no_plan.mean()
-                + (1.0 - r.no_plan_share) * (w.drafting.mean() + w.finalisation.mean()));
+        + agreed * assessment_work
+        + appealed
+            * (r.refused_share * (prepare + ordered * assessment_work)
+                + agreed * r.no_plan_share * (prepare + ordered * plan_work)
+                + agreed * (1.0 - r.no_plan_share) * (prepare + ordered * amend));
     let rv = &s.reviews;
     let reviews_a_year = if rv.enabled {
         let u5 = r.under5_share;
@@ -93,9 +111,14 @@ fn hours_per_case(s: &Scenario) -> (f64, f64) {
     };
     // Phase-transfer reviews amend more often and take longer.
     let t = rv.transfer_school_share + rv.transfer_post16_share;
-    let ordinary = w.review_decision.mean() + rv.amend_share * w.review_amendment.mean();
+    let review_appeals =
+        |amend_share: f64| (amend_share + rv.cease_share) * appealed * (prepare + ordered * amend);
+    let ordinary = w.review_decision.mean()
+        + rv.amend_share * w.review_amendment.mean()
+        + review_appeals(rv.amend_share);
     let transfer = (w.review_decision.mean() + rv.transfer_amend_share * w.review_amendment.mean())
-        * rv.transfer_work_multiplier;
+        * rv.transfer_work_multiplier
+        + review_appeals(rv.transfer_amend_share);
     let per_review = (1.0 - t) * ordinary + t * transfer;
     let requests = if r.enabled { per_request * m } else { 0.0 };
     (requests, reviews_a_year * per_review * m)
@@ -236,7 +259,8 @@ mod tests {
 
     #[test]
     fn hours_add_up_for_a_plain_case() {
-        // One team, no reviews, no contact, no complexity, no turnover:
+        // One team, no reviews, no contact, no complexity, no turnover, no
+        // appeals:
         // 365 requests a year at 2 hours each against 1 FTE of 1,000 hours.
         let mut s = Scenario::default();
         s.calendar.start = chrono::NaiveDate::from_ymd_opt(2027, 4, 1).unwrap();
@@ -248,6 +272,7 @@ mod tests {
         s.requests.withdrawn_share = 0.0;
         s.reviews.enabled = false;
         s.psychologists.enabled = false;
+        s.appeals.enabled = false;
         s.complexity.clear();
         s.work.contact_hours_per_case_per_year = 0.0;
         s.work.decision = crate::engine::Dist::Fixed(2.0);

@@ -37,6 +37,8 @@ pub(crate) struct Stocks {
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct WeekFlows {
     pub received: u32,
+    /// Requests entering by a tribunal order.
+    pub ordered: u32,
     pub decisions: u32,
     pub decisions_6w: u32,
     pub issued: u32,
@@ -53,6 +55,10 @@ pub(crate) struct YearFlows {
     pub decisions: u32,
     pub decisions_6w: u32,
     pub issued_all: u32,
+    /// Appeals registered (decisions appealed) in the year.
+    pub appeals: u32,
+    /// Appeals ending with an order in the year.
+    pub appeal_orders: u32,
     pub issued_all_20w: u32,
     pub issued_excl: u32,
     pub issued_excl_20w: u32,
@@ -93,8 +99,8 @@ impl YearFlows {
     /// The year's KPIs of new plans that SEN2 also publishes: 20-week
     /// compliance without and with exceptions, decisions within 6 weeks and
     /// plans issued (all, and within 20 weeks) and the share with an
-    /// exception, in output order.
-    fn pathway_kpis(&self) -> [(Kpi, Option<f64>); 6] {
+    /// exception, and appeals, in output order.
+    fn pathway_kpis(&self) -> [(Kpi, Option<f64>); 8] {
         [
             (
                 Kpi::Compliance20Weeks,
@@ -117,6 +123,8 @@ impl YearFlows {
                 Kpi::PlansWithExceptionShare,
                 ratio(self.issued_all - self.issued_excl, self.issued_all),
             ),
+            (Kpi::AppealsRegistered, Some(self.appeals as f64)),
+            (Kpi::AppealOrders, Some(self.appeal_orders as f64)),
         ]
     }
 }
@@ -220,6 +228,7 @@ impl Recorder {
         for (slot, metric) in row.iter_mut().zip(Metric::ALL) {
             *slot = match metric {
                 Metric::RequestsReceived => f.received as f64,
+                Metric::RequestsOrdered => f.ordered as f64,
                 Metric::DecisionsMade => f.decisions as f64,
                 Metric::DecisionsWithin6Weeks => f.decisions_6w as f64,
                 Metric::PlansIssued => f.issued as f64,

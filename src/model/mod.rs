@@ -17,6 +17,7 @@
 //! do not enter a queue until it is allocated.
 
 mod allocation;
+mod appeal;
 mod costs;
 mod load_check;
 mod metrics;
@@ -97,6 +98,8 @@ pub(crate) mod purpose {
     pub const EVIDENCE: u64 = 15;
     pub const PHASE_TRANSFER: u64 = 16;
     pub const CLOSURE_EXCEPTION: u64 = 17;
+    pub const APPEAL: u64 = 18;
+    pub const APPEAL_ORDER: u64 = 19;
 }
 
 /// The model's random streams (tags for [`crate::engine::stream`]). Arrival
@@ -159,6 +162,12 @@ pub(crate) enum Event {
         generation: u32,
         change: WorkforceChange,
     },
+    /// The preparation of an appeal for its hearing begins.
+    AppealPreparation { appeal: u32 },
+    /// An appeal is heard (or ends without a hearing).
+    AppealHeard { appeal: u32 },
+    /// The time allowed for carrying out an order to amend a plan ends.
+    AppealOrderDone { appeal: u32 },
     /// A reporting week ends.
     WeekEnd { week: u32 },
     /// A financial year ends.
@@ -192,6 +201,16 @@ pub struct Simulation<'s> {
     /// event for each (see `Simulation::count_twenty_weeks`).
     pub(crate) twenty_weeks_from: u32,
     pub(crate) rec: Recorder,
+    /// Appeals to the tribunal so far.
+    pub(crate) appeals: Vec<appeal::Appeal>,
+    pub(crate) appeal_params: appeal::AppealParams,
+    /// Caseworker hours a day that appeals (their preparation, orders to
+    /// amend) take now.
+    pub(crate) appeal_hours_per_day: f64,
+    /// Hours a day of the caseworkers working, counted at each week's end.
+    pub(crate) caseworker_hours_per_day: f64,
+    /// The share of each caseworker's day that appeals take.
+    pub(crate) appeal_share: f64,
     /// Money counted so far.
     pub(crate) costs: costs::CostMeter,
     pub(crate) events: u64,
@@ -236,6 +255,11 @@ impl<'s> Simulation<'s> {
             stocks: Stocks::default(),
             twenty_weeks_from: 0,
             rec: Recorder::new(scenario),
+            appeals: Vec::new(),
+            appeal_params: appeal::AppealParams::new(scenario),
+            appeal_hours_per_day: 0.0,
+            caseworker_hours_per_day: 0.0,
+            appeal_share: 0.0,
             costs: costs::CostMeter::new(scenario),
             events: 0,
             finished: false,
@@ -243,6 +267,7 @@ impl<'s> Simulation<'s> {
         sim.recount_psychologist_cost();
         sim.set_up_staff();
         sim.set_up_initial_state(cancel)?;
+        sim.count_caseworker_hours();
         sim.twenty_weeks_from = sim.requests.len() as u32;
         sim.schedule_next_arrival(0.0);
         sim.queue
@@ -317,6 +342,9 @@ impl<'s> Simulation<'s> {
                 generation,
                 change,
             } => self.on_workforce(worker, generation, change),
+            Event::AppealPreparation { appeal } => self.on_appeal_preparation(appeal),
+            Event::AppealHeard { appeal } => self.on_appeal_heard(appeal),
+            Event::AppealOrderDone { appeal } => self.on_appeal_order_done(appeal),
             Event::WeekEnd { week } => self.on_week_end(week as usize),
             Event::YearEnd { year } => {
                 self.settle_costs(year as usize);
@@ -332,6 +360,9 @@ impl<'s> Simulation<'s> {
         let max_caseload = self.workers.iter().map(Worker::held).max().unwrap_or(0);
         self.stocks.psychologist_queue = self.psychologists.queue.len() as u32;
         self.count_twenty_weeks(self.queue.now());
+        if !self.appeals.is_empty() {
+            self.count_caseworker_hours();
+        }
         let last = week + 1 >= self.sc.calendar.weeks();
         if last {
             // Everything from the last 1 April (or the start) to the end.

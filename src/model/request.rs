@@ -2,6 +2,7 @@
 //! decision to assess at a weekly panel, advice, the decision to issue,
 //! drafting, the family's comments, school consultation, the final plan.
 
+use super::appeal::Appealed;
 use super::metrics::{SIX_WEEKS, TWENTY_WEEKS};
 use super::{purpose, request_key, Case, Event, Simulation, Task, NOBODY};
 use crate::engine::Sampler;
@@ -237,6 +238,7 @@ impl Simulation<'_> {
             Step::NoPlanDecision => {
                 self.set_stage(r, RequestStage::NoPlan);
                 self.close_case(Case::Request(r));
+                self.appealable(request_key(r), 1, Appealed::RefusalToIssue);
             }
             Step::Drafting => {
                 self.requests[r as usize].step = Step::FamilyComments;
@@ -266,6 +268,7 @@ impl Simulation<'_> {
         if u < rq.refused_share {
             self.set_stage(r, RequestStage::Refused);
             self.close_case(Case::Request(r));
+            self.appealable(request_key(r), 0, Appealed::RefusalToAssess);
         } else if u < rq.refused_share + rq.withdrawn_share {
             self.set_stage(r, RequestStage::Withdrawn);
             self.close_case(Case::Request(r));
@@ -455,6 +458,7 @@ impl Simulation<'_> {
         };
         let p = self.add_plan(key, under5, complexity, now, now + interval);
         self.hand_over(Case::Request(r), Case::Plan(p));
+        self.appealable(key, 2, Appealed::Plan);
     }
 
     /// Request `r` turns 20 weeks old: counted while it stays open.

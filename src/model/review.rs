@@ -2,6 +2,7 @@
 //! at the due date, the LA decision within 4 weeks, amendments final within
 //! 12 weeks, cessation; and which reviews are overdue.
 
+use super::appeal::Appealed;
 use super::{purpose, Case, Event, Simulation, Task, NOBODY};
 use crate::scenario::TaskKind;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -318,11 +319,16 @@ impl Simulation<'_> {
                 let u = self
                     .keyed(key, purpose::REVIEW, 4 * review as u64 + 1)
                     .unit();
+                // Each review's decision to cease or amend can be appealed
+                // (instances from 10, after the request's own decisions).
+                let appeal_instance = 10 + review as u64;
                 if u < rv.cease_share {
                     self.review_completed();
                     self.transfer_completed(p);
                     self.cease(p);
+                    self.appealable(key, appeal_instance, Appealed::Plan);
                 } else if u < rv.cease_share + amend_share {
+                    self.appealable(key, appeal_instance, Appealed::Plan);
                     self.plans[p as usize].step = ReviewStep::Representations;
                     let limit = meeting + rv.amendment_limit_days;
                     self.queue.schedule(

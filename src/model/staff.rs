@@ -956,6 +956,12 @@ impl Simulation<'_> {
         // Contact time about the cases held comes off the day first; a floor
         // of 2% keeps a swamped caseworker's work finite.
         let full = worker.hours_per_day * worker.productivity;
+        // Appeals' share is zero without appeals, leaving `full` exact.
+        let full = if self.appeal_share > 0.0 && worker.role == Role::Caseworker {
+            full * (1.0 - self.appeal_share)
+        } else {
+            full
+        };
         let contact = worker.held() as f64 * self.p.contact_per_day;
         let rate = (full - contact).max(0.02 * full);
         self.queue

@@ -63,6 +63,8 @@ pub struct Scenario {
     pub reviews: Reviews,
     /// Plans leaving the system between reviews.
     pub cessation: Cessation,
+    /// Appeals to the SEND Tribunal.
+    pub appeals: Appeals,
     /// Caseworkers holding caseloads: one team holding every case, unless
     /// `teams` is set.
     pub caseworkers: Caseworkers,
@@ -175,9 +177,9 @@ pub struct Work {
     pub finalisation: Dist,
     /// The LA decision after a review meeting. Default 2.0 h \[E\].
     pub review_decision: Dist,
-    /// Amending a plan after review. Default 4.0 h \[E: 6 h in all].
+    /// Amending a plan after review. Default 2.6 h \[E, calibrated\].
     pub review_amendment: Dist,
-    /// Hours a year of contact per case held. Default 1.0 h \[E\].
+    /// Hours a year of contact per case held. Default 0.40 h \[E, calibrated\].
     pub contact_hours_per_case_per_year: f64,
 }
 
@@ -306,6 +308,36 @@ pub struct Cessation {
     /// Share of plans ceasing a year outside reviews. Default 0.064
     /// \[D: 7.5% in all, less the 1.1% ceased at review].
     pub per_year: f64,
+}
+
+/// Appeals to the First-tier Tribunal (SEND): a share of the decisions a
+/// family can appeal is appealed; preparing for the hearing takes staff
+/// time, part of it the caseworkers'; an appeal that ends with an order
+/// (decided for the family or conceded) gives the council work with its own
+/// deadline (SEND Regulations 2014, reg 44).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appeals {
+    /// Off: no decision is appealed.
+    pub enabled: bool,
+    /// Share of appealable decisions appealed: refusals to assess,
+    /// decisions not to issue a plan, plans issued, and review decisions to
+    /// amend or cease. Default 0.032 \[S\].
+    pub share: f64,
+    /// Days from the decision to the hearing (or the end of the appeal).
+    /// Default lognormal mean 180, cv 0.3 \[E\].
+    pub hearing_days: Dist,
+    /// Staff hours to prepare one appeal. Default gamma mean 20 h, cv 0.5
+    /// \[E: 15-30 h\].
+    pub preparation_hours: Dist,
+    /// Days before the hearing over which the preparation is spread.
+    /// Default 42 \[E\].
+    pub preparation_days: f64,
+    /// Share of the preparation done by caseworkers (the rest by a tribunal
+    /// or legal team outside the model). Default 0.25 \[E\].
+    pub caseworker_share: f64,
+    /// Share of appeals ending with an order the council must carry out
+    /// (decided for the family, or conceded). Default 0.5 \[E\].
+    pub order_share: f64,
 }
 
 /// The order in which caseworkers take tasks.
@@ -453,7 +485,7 @@ fn default_work() -> Work {
         finalisation: hours(3.0),
         review_decision: hours(1.6),
         review_amendment: hours(2.6),
-        contact_hours_per_case_per_year: 0.55,
+        contact_hours_per_case_per_year: 0.40,
     }
 }
 
@@ -583,6 +615,21 @@ impl Default for Scenario {
                 transfer_work_multiplier: 10.0 / 6.0,
             },
             cessation: Cessation { per_year: 0.064 },
+            appeals: Appeals {
+                enabled: true,
+                share: 0.032,
+                hearing_days: Dist::LogNormal {
+                    mean: 180.0,
+                    cv: 0.3,
+                },
+                preparation_hours: Dist::Gamma {
+                    mean: 20.0,
+                    cv: 0.5,
+                },
+                preparation_days: 42.0,
+                caseworker_share: 0.25,
+                order_share: 0.5,
+            },
             caseworkers: Caseworkers {
                 cap: 500,
                 hours_per_fte_year: 1450.0,

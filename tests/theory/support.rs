@@ -270,7 +270,8 @@ pub fn group(name: &str, fte: f64) -> StaffGroup {
 /// Switches off what textbook queues do not have: cases all alike, fixed
 /// staff with no turnover working one pooled queue by deadline, no evidence
 /// step before the decision, every review meeting on time, fixed
-/// psychologist capacity without commissioning, schools that never close.
+/// psychologist capacity without commissioning, schools that never close,
+/// no appeals.
 pub fn textbook(s: &mut Scenario) {
     s.complexity = Vec::new();
     s.caseworkers.order = WorkOrder::earliest_deadline();
@@ -282,6 +283,7 @@ pub fn textbook(s: &mut Scenario) {
     s.psychologists.fte_growth_per_year = 0.0;
     s.psychologists.commission_above = None;
     s.school_closure.enabled = false;
+    s.appeals.enabled = false;
 }
 
 /// The default county with everything switched off that is not needed for a

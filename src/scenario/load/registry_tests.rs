@@ -370,7 +370,7 @@ fn staff_groups_read_every_key() {
 #[test]
 fn every_field_has_a_key() {
     use crate::scenario::{
-        Caseworkers, Cessation, ComplexityClass, Costs, Delays, Establishment, Initial,
+        Appeals, Caseworkers, Cessation, ComplexityClass, Costs, Delays, Establishment, Initial,
         OpenRequests, Panel, Psychologists, Requests, Reviews, SchoolClosure, Team, Work,
         Workforce,
     };
@@ -389,6 +389,7 @@ fn every_field_has_a_key() {
         psychologists,
         reviews,
         cessation,
+        appeals,
         caseworkers,
         backlog_team: _,
         teams: _,
@@ -450,6 +451,15 @@ fn every_field_has_a_key() {
         school_consultation: _,
         amendment_representations: _,
     } = delays;
+    let Appeals {
+        enabled: _,
+        share: _,
+        hearing_days: _,
+        preparation_hours: _,
+        preparation_days: _,
+        caseworker_share: _,
+        order_share: _,
+    } = appeals;
     let SchoolClosure {
         enabled: _,
         start_month: _,
@@ -533,7 +543,7 @@ fn every_field_has_a_key() {
         count: _,
         age_days: _,
     } = open_requests[0].clone();
-    // 91 keys: one per field above (the calendar's length has two,
+    // 98 keys: one per field above (the calendar's length has two,
     // `horizon_weeks` and `end`; the order of work has two, `priority` and
     // `within_rank`), and 34 keys of list entries (5 of a staff group,
     // twice, 3 of open requests, 4 of a complexity class and 17 of a team).
@@ -542,5 +552,5 @@ fn every_field_has_a_key() {
         .iter()
         .map(|p| p.slot.fields().len())
         .sum();
-    assert_eq!((scenario_params().len(), fields), (91, 34));
+    assert_eq!((scenario_params().len(), fields), (98, 34));
 }

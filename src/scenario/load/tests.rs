@@ -327,7 +327,7 @@ fn problem_messages_are_specific() {
     assert!(m.contains("not a date"), "{m}");
     let m = one("[calendar]\nstart = 2026-04-01T09:00:00\n");
     assert!(m.contains("without a time"), "{m}");
-    let m = one("[caseworkers]\ncap = 3000\n");
+    let m = one("[caseworkers]\ncap = 4000\n");
     assert!(m.contains("leaving no time"), "{m}");
     let m = one("[panel]\nweekday = \"Funday\"\n");
     assert!(m.contains("\"monday\""), "{m}");

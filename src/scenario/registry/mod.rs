@@ -273,6 +273,7 @@ pub(crate) const SECTIONS: &[(&str, &str)] = &[
     ("psychologists", "Educational psychologists: a capacity with its own queue"),
     ("reviews", "Annual reviews of plans in force"),
     ("cessation", "Plans ceasing between reviews"),
+    ("appeals", "Appeals to the SEND Tribunal"),
     ("caseworkers", "Caseworkers holding capped caseloads"),
     (
         "caseworkers.establishment",
@@ -490,7 +491,7 @@ fn work_params() -> Vec<Param<Scenario>> {
             .unit("hours").src("[E: 6 h in all with the decision]")
             .doc("Amending a plan after review."),
         sc("work.contact_hours_per_case_per_year", Num(contact), |s| &mut s.work.contact_hours_per_case_per_year)
-            .unit("hours a year per case").src("[E: about 1 h]")
+            .unit("hours a year per case").src("[E: first estimate about 1 h, set to 0.40 h so that the default county's load check sits near 0.95 with appeals (docs/model.md section 7)]")
             .doc("Contact from families and schools per case held; cap x this must stay below caseworkers.hours_per_fte_year."),
         sc("delays.decision_evidence", DELAY, |s| &mut s.delays.decision_evidence)
             .unit("days").src("[E: lognormal, mean 21 days, cv 0.5; with it about 90% of decisions fall within 6 weeks, near the county median]")
@@ -603,6 +604,26 @@ fn capacity_params() -> Vec<Param<Scenario>> {
         sc("cessation.per_year", Num(R(B::Incl(0.0), B::Excl(1.0))), |s| &mut s.cessation.per_year)
             .unit("share a year").src("[D: 7.5% a year in all, less 1.1% at review]")
             .doc("Share of plans ceasing a year between reviews (leaving education, moving away)."),
+        sc("appeals.enabled", Flag, |s| &mut s.appeals.enabled)
+            .doc("false: no decision is appealed to the SEND Tribunal."),
+        sc("appeals.share", Num(SHARE), |s| &mut s.appeals.share)
+            .src("[S: 22,276 appeals registered in 2024 against 689,739 appealable decisions, 3.2% (MoJ tribunal statistics; 2.3% in 2022, 2.5% in 2023); councils range from under 1% to about 11%]")
+            .doc("Share of appealable decisions appealed: refusals to assess, decisions not to issue a plan, plans issued, and review decisions to amend or cease."),
+        sc("appeals.hearing_days", Distr { unit: "days", max: MAX_DAYS }, |s| &mut s.appeals.hearing_days)
+            .unit("days").src("[E: lognormal, mean 180 days, cv 0.3; hearings are listed months after registration]")
+            .doc("Days from the decision to the hearing, or to the appeal's end where it is conceded or withdrawn."),
+        sc("appeals.preparation_hours", TASK, |s| &mut s.appeals.preparation_hours)
+            .unit("hours").src("[E: 15-30 h a tribunal appeal]")
+            .doc("Staff hours to prepare one appeal (evidence, the bundle, the hearing)."),
+        sc("appeals.preparation_days", Num(R::incl(1.0, 365.0)), |s| &mut s.appeals.preparation_days)
+            .unit("days").src("[E: about 6 weeks]")
+            .doc("Days before the hearing over which the preparation is spread: it comes off the caseworkers' day, as contact time does."),
+        sc("appeals.caseworker_share", Num(SHARE), |s| &mut s.appeals.caseworker_share)
+            .src("[E: councils commonly have tribunal officers or legal staff who prepare appeals; the caseworker gives evidence]")
+            .doc("Share of the preparation done by caseworkers; the rest falls to a tribunal or legal team outside the model."),
+        sc("appeals.order_share", Num(SHARE), |s| &mut s.appeals.order_share)
+            .src("[E: most appeals decided at a hearing go at least partly the family's way, and many are conceded; others are withdrawn]")
+            .doc("Share of appeals ending with an order the council must carry out: to assess (the request enters assessment), to issue a plan (it enters drafting), or to amend a plan (amendment hours), each within its deadline (reg 44: 4 weeks to start an ordered assessment, 5 weeks to issue or amend a plan)."),
         sc("caseworkers.cap", Whole(1, MAX_CAP), |s| &mut s.caseworkers.cap)
             .unit("cases").src("[S: the crisis figure of 500; Surrey's norm is 170-230]")
             .doc("Most cases one whole-time caseworker may hold (part-time pro rata)."),
