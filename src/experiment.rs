@@ -45,6 +45,9 @@ impl MemoryEstimate {
 /// table entry, its events and work-queue entries. Measured sizes are
 /// about half this; the margin covers growth of the tables by doubling.
 const BYTES_PER_CASE: u64 = 512;
+/// KPI values a replication records per financial year, per calendar year
+/// and for the whole run (checked against a real replication by a test).
+const KPIS_PER_PERIOD: (u64, u64, u64) = (22, 10, 15);
 /// Fixed cost of one replication held in memory (its record, vectors).
 const BYTES_PER_REPLICATION: u64 = 256;
 
@@ -67,7 +70,8 @@ pub fn memory_estimate(
         let weeks = s.calendar.weeks() as u64;
         let years = s.calendar.financial_years().len() as u64;
         let calendar_years = s.calendar.calendar_years().len() as u64;
-        let kpis = years * 19 + calendar_years * 7 + 15;
+        let (per_fy, per_cy, whole_run) = KPIS_PER_PERIOD;
+        let kpis = years * per_fy + calendar_years * per_cy + whole_run;
         let per_rep = weeks * Metric::ALL.len() as u64 * 8
             + kpis * std::mem::size_of::<KpiValue>() as u64
             + BYTES_PER_REPLICATION;
@@ -219,4 +223,24 @@ pub fn run_replications(
         .map(|_| outcomes.by_ref().take(indices.len()).collect())
         .collect();
     Ok((per_scenario, elapsed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_estimate_counts_every_kpi_a_replication_records() {
+        let s = crate::scenario::Scenario::default()
+            .validate()
+            .expect("the default is valid");
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let r = model::simulate(&s, 0, 1, &never).expect("not cancelled");
+        let cal = &s.calendar;
+        let (per_fy, per_cy, whole_run) = KPIS_PER_PERIOD;
+        let expected = cal.financial_years().len() as u64 * per_fy
+            + cal.calendar_years().len() as u64 * per_cy
+            + whole_run;
+        assert_eq!(r.kpis.len() as u64, expected);
+    }
 }
