@@ -105,6 +105,15 @@ pub struct DerivedFigures {
     pub amend_share: Option<Figure>,
     /// Reviews ending in cessation, of amend + cease + maintain (2024).
     pub cease_share: Option<Figure>,
+    /// New plans issued with a legal exception to the 20-week limit:
+    /// (issued - issued excluding exceptions) / issued.
+    pub exception_share: Option<Figure>,
+    /// England's share of plans issued with an exception, the same year
+    /// rule, to scale the built-in exception shares by.
+    pub england_exception_share: Option<f64>,
+    /// SEND Tribunal appeals registered / appealable decisions, the latest
+    /// year published (Ministry of Justice).
+    pub appeal_share: Option<Figure>,
     /// The published KPIs, 2019-2024.
     pub kpis: Vec<PublishedKpis>,
 }
@@ -173,6 +182,30 @@ fn no_plan(la: &LaFigures) -> Ratio {
             ),
         )
     })
+}
+
+fn exception(la: &LaFigures) -> Ratio {
+    latest_year(la, |y| {
+        let excepted = Some(y.plans_issued? - y.plans_issued_ex?);
+        share(excepted, y.plans_issued)
+    })
+    .map(|(yr, v)| {
+        (v, format!("SEN2 timeliness_20_week.csv {yr}: (plans_issued_den - plans_issued_den_ex) / plans_issued_den"))
+    })
+}
+
+fn appeal_rate(la: &LaFigures) -> Ratio {
+    let t = la.tribunal.as_ref()?;
+    t.years
+        .iter()
+        .rev()
+        .find_map(|y| y.appeal_rate_pc.map(|pc| (y.year, pc)))
+        .map(|(yr, pc)| {
+            (
+                pc / 100.0,
+                format!("MoJ tribunals_appeal_rate_2014_2024.csv {yr}: SEND appeals registered / appealable decisions"),
+            )
+        })
 }
 
 fn cessation(la: &LaFigures) -> Ratio {
@@ -381,6 +414,9 @@ pub fn scenario_figures(la: &LaFigures, england: &LaFigures) -> DerivedFigures {
             with_fallback(la, england, |l| review_outcome(l, false)),
             too_few_outcomes(la),
         ),
+        exception_share: with_fallback(la, england, exception),
+        england_exception_share: exception(england).map(|(v, _)| v),
+        appeal_share: with_fallback(la, england, appeal_rate),
         kpis,
     }
 }

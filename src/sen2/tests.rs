@@ -388,6 +388,18 @@ fn devon_scenario_figures() {
         178.0 / 8112.0,
         1e-12
     ));
+    // Devon recorded no exceptions in 2024 (1,277 plans, all without);
+    // England 6.1%.
+    assert_eq!(d.exception_share.as_ref().unwrap().value, 0.0);
+    assert!(close(d.england_exception_share.unwrap(), 0.061, 0.001));
+    // Its tribunal appeal rate, 3.7% in 2024 (MoJ).
+    assert!(close(d.appeal_share.as_ref().unwrap().value, 0.037, 1e-12));
+    let text = crate::sen2::scenario::scenario_toml(&d);
+    assert!(text.contains("\n[appeals]\nshare = 0.037 "), "{text}");
+    assert!(
+        text.contains("\n[school_closure]\nexception_share = 0 "),
+        "{text}"
+    );
     assert_eq!(d.kpis.len(), 6);
     let k = &d.kpis[5];
     assert_eq!(k.year, 2024);
