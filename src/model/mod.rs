@@ -234,8 +234,16 @@ impl<'s> Simulation<'s> {
     ) -> Option<Self> {
         let scenario: &'s Scenario = scenario;
         let p = Params::new(scenario);
-        let expected = scenario.expected_requests() as usize;
-        let plans_cap = scenario.initial.plans_in_force as usize + expected;
+        // Room for the requests and plans a replication makes, with a margin
+        // for chance, open requests at the start and the tribunal's orders,
+        // so that the tables are not doubled (and copied) near the end.
+        let expected = scenario.expected_requests() * 1.05;
+        let r = &scenario.requests;
+        let issued = (1.0 - r.refused_share - r.withdrawn_share).max(0.0) * (1.0 - r.no_plan_share);
+        let open_at_start: u32 = scenario.initial.open_requests.iter().map(|g| g.count).sum();
+        let plans_cap =
+            scenario.initial.plans_in_force as usize + (expected * issued) as usize + 1024;
+        let expected = expected as usize + open_at_start as usize;
         let mut sim = Simulation {
             sc: scenario,
             p,

@@ -117,6 +117,11 @@ pub(crate) struct WorkQueues {
     /// Idle workers of each queue.
     pub idle: Vec<Vec<u32>>,
     pub overdue: KeyedHeap<(u32, u32)>,
+    /// The day after which no backlog-team post is in post any more (minus
+    /// infinity without a backlog team): overdue tasks are indexed for the
+    /// backlog team only until then, since nobody would take them after
+    /// it (a national run without a backlog team would gather millions).
+    pub backlog_until: f64,
     pub idle_backlog: Vec<u32>,
 }
 
@@ -126,6 +131,7 @@ impl WorkQueues {
             queues: Vec::new(),
             idle: Vec::new(),
             overdue: KeyedHeap::with_capacity(1024),
+            backlog_until: f64::NEG_INFINITY,
             idle_backlog: Vec::with_capacity(64),
         }
     }
@@ -207,6 +213,12 @@ impl Simulation<'_> {
         }
         for g in &sc.backlog_team {
             self.add_group(None, g);
+            let cal = &self.sc.calendar;
+            let start = g.start.map_or(0.0, |d| cal.day_of(d) as f64);
+            let end = g.end.map_or(f64::INFINITY, |d| cal.day_of(d) as f64 + 1.0);
+            if end > start.max(0.0) && start < self.sc.end_day() {
+                self.work.backlog_until = self.work.backlog_until.max(end);
+            }
         }
     }
 
@@ -850,7 +862,7 @@ impl Simulation<'_> {
         };
         self.work.queues[q as usize].push(key, entry);
         if let Case::Plan(p) = case {
-            if self.plans[p as usize].overdue {
+            if self.plans[p as usize].overdue && self.queue.now() <= self.work.backlog_until {
                 self.work.overdue.push(deadline, (p, number));
                 self.wake_backlog();
             }
@@ -862,7 +874,7 @@ impl Simulation<'_> {
     /// take it.
     pub(crate) fn offer_to_backlog(&mut self, p: u32) {
         let t = self.plans[p as usize].task;
-        if t.state == TaskState::Queued {
+        if t.state == TaskState::Queued && self.queue.now() <= self.work.backlog_until {
             self.work.overdue.push(t.deadline, (p, t.number));
             self.wake_backlog();
         }
