@@ -396,10 +396,14 @@ pub fn seek(
         Ok(c)
     };
     let meets = |c: &Candidate| c.probability() >= spec.confidence;
-    // k = 0 first: it is the comparison for every cost.
+    // k = 0 first: it is the comparison for every cost. For psychologists
+    // it cannot be the answer: with none, EP advice leaves the pathway
+    // (advice stops waiting for anyone), which would "meet" a target by
+    // dropping the step rather than by staffing it.
     let mut lo: Option<u64> = None;
     let mut hi: Option<u64> = None;
-    if meets(&eval(0)?) {
+    let zero_can_answer = spec.vary != "psychologists";
+    if meets(&eval(0)?) && zero_can_answer {
         hi = Some(0);
     } else {
         lo = Some(0);

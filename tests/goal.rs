@@ -241,3 +241,35 @@ fn goal_out_writes_every_candidate_and_a_chart_identical_on_a_rerun() {
     let png = std::fs::read(a.join("charts/goal-seek.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
 }
+
+/// With no psychologists EP advice leaves the pathway, so 0 FTE would meet
+/// any target that EP advice slows: it is tried (every cost is reckoned
+/// against it) but never given as the answer.
+#[test]
+fn no_psychologists_is_never_the_answer() {
+    let mut s = Scenario::default();
+    s.calendar.days = 20 * 7;
+    let spec = GoalSpec {
+        vary: "psychologists".into(),
+        // Met by every replication whatever the staffing.
+        target: Target::Kpi {
+            kpi: ehcsim::results::Kpi::DelayCost,
+            period: ehcsim::results::Period::Horizon,
+            at_least: false,
+            value: 1.0,
+        },
+        confidence: 0.8,
+        step: 0.5,
+        max_fte: 2.0,
+        from: None,
+    };
+    let config = RunConfig {
+        master_seed: 1,
+        replications: 2,
+        threads: Some(1),
+    };
+    let r = goal::seek(&s, &spec, &config, &|_| {}, &Default::default()).unwrap();
+    assert_eq!(r.candidates[0].fte, 0.0);
+    assert_eq!(r.candidates[0].met, 2, "0 FTE meets it, and is tried");
+    assert_eq!(r.answer.map(|c| c.fte), Some(0.5));
+}
