@@ -42,6 +42,7 @@ fn higher_is_better(kpi: Kpi) -> Option<bool> {
         | PeakUnallocatedCases
         | StaffCost
         | CaseworkerCost
+        | AppealCost
         | BacklogTeamCost
         | PsychologistCost
         | HireCost

@@ -221,7 +221,10 @@ kpis! {
     HireCost => "hire_cost", false,
     /// Psychologist advice commissioned from outside, in pounds.
     CommissionedAdviceCost => "commissioned_advice_cost", false,
-    /// Staff costs and commissioned advice, in pounds.
+    /// Tribunal appeals at the scenario's price of one (`costs.cost_per_appeal`),
+    /// in pounds.
+    AppealCost => "appeal_cost", false,
+    /// Staff costs, commissioned advice and appeals, in pounds.
     TotalCost => "total_cost", false,
     /// The council's own price of delay, in pounds: each week a request is
     /// open past 20 weeks and each month a review is overdue, at the

@@ -147,3 +147,40 @@ fn weekly_staff_cost_adds_up_to_the_horizon_cost() {
         "{weekly} against {horizon}"
     );
 }
+
+/// Each appeal costs the scenario's price in the financial year it is
+/// registered, and adds exactly that to the total: the same seed gives the
+/// same appeals whatever their price.
+#[test]
+fn appeals_cost_their_price_each_in_the_year_registered() {
+    let mut s = Scenario::default();
+    s.calendar.days = 2 * 365;
+    let free = run(s.clone());
+    s.costs.cost_per_appeal = 4_000.0;
+    let priced = run(s.clone());
+    let mut all = 0.0;
+    for year in s.calendar.financial_years() {
+        let p = Period::Year(year);
+        let appeals = priced.kpi(Kpi::AppealsRegistered, p).expect("counted");
+        assert!(appeals > 50.0, "{year}: {appeals} appeals");
+        assert_eq!(free.kpi(Kpi::AppealsRegistered, p), Some(appeals));
+        assert_near(
+            priced.kpi(Kpi::AppealCost, p),
+            4_000.0 * appeals,
+            "appeal cost",
+        );
+        let total = |r: &ReplicationResult| r.kpi(Kpi::TotalCost, p).unwrap_or(0.0);
+        assert_near(
+            Some(total(&priced) - total(&free)),
+            4_000.0 * appeals,
+            "total",
+        );
+        all += 4_000.0 * appeals;
+    }
+    assert_near(
+        priced.kpi(Kpi::AppealCost, Period::Horizon),
+        all,
+        "whole run",
+    );
+    assert_eq!(free.kpi(Kpi::AppealCost, Period::Horizon), Some(0.0));
+}

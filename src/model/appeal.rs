@@ -87,6 +87,14 @@ impl Simulation<'_> {
         for y in self.rec.years_of(now) {
             y.appeals += 1;
         }
+        let price = self.sc.costs.cost_per_appeal;
+        if price > 0.0 {
+            let fy = self.sc.calendar.financial_year_index(now);
+            if let Some(y) = self.costs.years.get_mut(fy) {
+                y.appeals += price;
+            }
+            self.rec.week.appeal_cost += price;
+        }
         self.queue
             .schedule(hearing - days, Event::AppealPreparation { appeal: i });
         self.queue

@@ -31,6 +31,8 @@ pub(crate) struct YearCosts {
     pub hires: f64,
     /// Advice commissioned from outside.
     pub commissioned: f64,
+    /// Tribunal appeals, at the scenario's price of one.
+    pub appeals: f64,
 }
 
 impl YearCosts {

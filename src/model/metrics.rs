@@ -47,6 +47,8 @@ pub(crate) struct WeekFlows {
     pub commissioned_advice: u32,
     /// Staff costs counted in the week (model/costs.rs).
     pub staff_cost: f64,
+    /// Tribunal appeals registered in the week, in pounds.
+    pub appeal_cost: f64,
 }
 
 /// Accumulators for one financial year.
@@ -84,7 +86,8 @@ fn push_costs(out: &mut Vec<KpiValue>, period: Period, c: &YearCosts, delay: f64
         (Kpi::PsychologistCost, c.psychologists),
         (Kpi::HireCost, c.hires),
         (Kpi::CommissionedAdviceCost, c.commissioned),
-        (Kpi::TotalCost, c.staff() + c.commissioned),
+        (Kpi::AppealCost, c.appeals),
+        (Kpi::TotalCost, c.staff() + c.commissioned + c.appeals),
         (Kpi::DelayCost, delay),
     ] {
         out.push(KpiValue {
@@ -262,7 +265,9 @@ impl Recorder {
                 Metric::CommissionedAdvice => f.commissioned_advice as f64,
                 Metric::StaffCost => f.staff_cost,
                 Metric::TotalCost => {
-                    f.staff_cost + f64::from(f.commissioned_advice) * self.cost_per_advice
+                    f.staff_cost
+                        + f64::from(f.commissioned_advice) * self.cost_per_advice
+                        + f.appeal_cost
                 }
                 Metric::DelayCost => delay,
             };
@@ -400,6 +405,7 @@ impl Recorder {
             total.psychologists += c.psychologists;
             total.hires += c.hires;
             total.commissioned += c.commissioned;
+            total.appeals += c.appeals;
         }
         push_costs(&mut out, period, &total, sum(|y| y.delay_cost));
         out

@@ -106,6 +106,10 @@ pub struct Costs {
     /// The council's own price of each month a plan's annual review is
     /// overdue. Default 0 (delay not priced).
     pub delay_cost_per_overdue_review_month: f64,
+    /// The council's own cost of each tribunal appeal beyond its staff's
+    /// time (legal advice, counsel, the bundle), counted when the appeal is
+    /// registered. Default 0 (not priced).
+    pub cost_per_appeal: f64,
 }
 
 impl Default for Costs {
@@ -117,6 +121,7 @@ impl Default for Costs {
             cost_per_hire: 0.0,
             delay_cost_per_request_week: 0.0,
             delay_cost_per_overdue_review_month: 0.0,
+            cost_per_appeal: 0.0,
         }
     }
 }

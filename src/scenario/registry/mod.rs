@@ -729,6 +729,9 @@ fn cost_params() -> Vec<Param<Scenario>> {
         sc("costs.delay_cost_per_overdue_review_month", Num(MONEY), |s| &mut s.costs.delay_cost_per_overdue_review_month)
             .unit("pounds").src("[the council's own figure; none by default]")
             .doc("Price of delay: pounds for each month a plan's annual review is overdue, counted from week-end stocks (a week is 7/30.44 of a month)."),
+        sc("costs.cost_per_appeal", Num(MONEY), |s| &mut s.costs.cost_per_appeal)
+            .unit("pounds").src("[the council's own figure; none by default]")
+            .doc("Cost of each tribunal appeal beyond the staff time the model counts (legal advice, counsel, the bundle), counted in the financial year the appeal is registered and in the total cost."),
     ]
 }
 
