@@ -14,7 +14,7 @@ use super::staff::Role;
 use super::{purpose, Event, Simulation};
 use crate::engine::Sampler;
 
-/// Weeks the regulations allow for carrying out an order to issue or amend
+/// Days the regulations allow for carrying out an order to issue or amend
 /// a plan (SEND Regulations 2014, reg 44(2)): 5 weeks.
 const ORDER_DAYS: f64 = 35.0;
 
