@@ -683,6 +683,7 @@ fn year_table(s: &ScenarioData) -> Section {
                 median_range(s.kpi("decisions_within_6_weeks", &period), &pct),
                 median_range(s.kpi("plans_issued", &period), &count),
                 median_range(s.kpi("overdue_reviews_at_year_end", &period), &count),
+                median_range(s.kpi("appeals_registered", &period), &count),
             ]
         })
         .collect();
@@ -695,6 +696,7 @@ fn year_table(s: &ScenarioData) -> Section {
             "Decisions within 6 weeks",
             "Plans issued",
             "Overdue reviews at year end",
+            "Tribunal appeals",
         ]
         .map(String::from)
         .to_vec(),
