@@ -21,6 +21,15 @@ fn backlog() -> Scenario {
     support::backlog(Dist::Fixed(H / 600.0), 1.0, 100)
 }
 
+/// `replications` replications with seed 1 on one thread.
+fn one_thread(replications: u64) -> RunConfig {
+    RunConfig {
+        master_seed: 1,
+        replications,
+        threads: Some(1),
+    }
+}
+
 #[test]
 fn goal_seek_finds_the_backlog_team_that_hours_arithmetic_gives() {
     let s = backlog();
@@ -38,11 +47,7 @@ fn goal_seek_finds_the_backlog_team_that_hours_arithmetic_gives() {
         max_fte: 20.0,
         from: None,
     };
-    let config = RunConfig {
-        master_seed: 1,
-        replications: 2,
-        threads: Some(1),
-    };
+    let config = one_thread(2);
     let r = goal::seek(&s, &spec, &config, &|_| {}, &Default::default()).expect("seeks");
     let answer = r.answer.expect("an answer");
     assert_eq!(answer.fte, 2.5);
@@ -68,11 +73,7 @@ fn a_group_that_does_not_exist_is_named_with_the_ones_that_do() {
         max_fte: 2.0,
         from: None,
     };
-    let config = RunConfig {
-        master_seed: 1,
-        replications: 1,
-        threads: Some(1),
-    };
+    let config = one_thread(1);
     let err = goal::seek(&backlog(), &spec, &config, &|_| {}, &Default::default()).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("`stuck`, `backlog`"), "{text}");
@@ -157,11 +158,7 @@ fn two_groups_give_the_cheapest_combination() {
         max_fte: 20.0,
         from: None,
     };
-    let config = RunConfig {
-        master_seed: 1,
-        replications: 2,
-        threads: Some(1),
-    };
+    let config = one_thread(2);
     let r =
         goal::seek_pair(&s, &spec, "fast", &config, &|_| {}, &Default::default()).expect("seeks");
     let (slow, fast) = r.cheapest.expect("a combination");
@@ -263,11 +260,7 @@ fn no_psychologists_is_never_the_answer() {
         max_fte: 2.0,
         from: None,
     };
-    let config = RunConfig {
-        master_seed: 1,
-        replications: 2,
-        threads: Some(1),
-    };
+    let config = one_thread(2);
     let r = goal::seek(&s, &spec, &config, &|_| {}, &Default::default()).unwrap();
     assert_eq!(r.candidates[0].fte, 0.0);
     assert_eq!(r.candidates[0].met, 2, "0 FTE meets it, and is tried");
