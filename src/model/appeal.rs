@@ -12,11 +12,10 @@
 
 use super::staff::Role;
 use super::{purpose, Event, Simulation};
-use crate::engine::Sampler;
 
 /// Days the regulations allow for carrying out an order to issue or amend
 /// a plan (SEND Regulations 2014, reg 44(2)): 5 weeks.
-const ORDER_DAYS: f64 = 35.0;
+pub(super) const ORDER_DAYS: f64 = 35.0;
 
 /// What was appealed, and so what an order asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,28 +34,11 @@ pub(crate) struct Appeal {
     pub appealed: Appealed,
     /// Caseworker hours a day while it is prepared.
     pub preparation_rate: f64,
-    /// Caseworker hours a day while an order to amend is carried out.
-    pub order_rate: f64,
     /// The case key its draws belong to.
     pub key: u64,
     /// Which appealable decision of the case it is (a plan's reviews each
     /// give one).
     pub instance: u64,
-}
-
-/// Samplers built once per replication.
-pub(crate) struct AppealParams {
-    pub hearing: Sampler,
-    pub preparation: Sampler,
-}
-
-impl AppealParams {
-    pub fn new(s: &crate::scenario::Scenario) -> Self {
-        AppealParams {
-            hearing: s.appeals.hearing_days.sampler(),
-            preparation: s.appeals.preparation_hours.sampler(),
-        }
-    }
 }
 
 impl Simulation<'_> {
@@ -72,15 +54,13 @@ impl Simulation<'_> {
             return;
         }
         let now = self.queue.now();
-        let hearing = now + self.appeal_params.hearing.sample(&mut k);
-        let hours = self.appeal_params.preparation.sample(&mut k) * a.caseworker_share;
+        let hearing = now + self.p.appeal_hearing.sample(&mut k);
+        let hours = self.p.appeal_preparation.sample(&mut k) * a.caseworker_share;
         let days = a.preparation_days.min(hearing - now).max(1.0);
-        let amendment = self.sc.work.review_amendment.mean();
         let i = self.appeals.len() as u32;
         self.appeals.push(Appeal {
             appealed,
             preparation_rate: hours / days,
-            order_rate: amendment / ORDER_DAYS,
             key,
             instance,
         });
@@ -136,16 +116,15 @@ impl Simulation<'_> {
                 self.enter_drafting(r);
             }
             Appealed::Plan => {
-                self.add_appeal_load(appeal.order_rate);
+                self.add_appeal_load(self.p.appeal_order_rate);
                 self.queue
-                    .schedule(now + ORDER_DAYS, Event::AppealOrderDone { appeal: i });
+                    .schedule(now + ORDER_DAYS, Event::AppealOrderDone);
             }
         }
     }
 
-    pub(super) fn on_appeal_order_done(&mut self, i: u32) {
-        let rate = self.appeals[i as usize].order_rate;
-        self.add_appeal_load(-rate);
+    pub(super) fn on_appeal_order_done(&mut self) {
+        self.add_appeal_load(-self.p.appeal_order_rate);
     }
 
     /// Counts the hours a day of the caseworkers working now (not the

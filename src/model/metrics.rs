@@ -205,6 +205,7 @@ impl Recorder {
 
     /// The accumulators of the financial year and of the calendar year
     /// containing simulation day `day`.
+    ///
     /// The same as [`Calendar::financial_year_index`] and
     /// [`Calendar::calendar_year_index`] (years begin on whole days, so a day
     /// is in a year exactly when it is at or after the year's first day).

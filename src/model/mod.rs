@@ -166,8 +166,9 @@ pub(crate) enum Event {
     AppealPreparation { appeal: u32 },
     /// An appeal is heard (or ends without a hearing).
     AppealHeard { appeal: u32 },
-    /// The time allowed for carrying out an order to amend a plan ends.
-    AppealOrderDone { appeal: u32 },
+    /// The time allowed for carrying out an order to amend a plan ends (every
+    /// such order takes the same hours a day, so which one does not matter).
+    AppealOrderDone,
     /// A reporting week ends.
     WeekEnd { week: u32 },
     /// A financial year ends.
@@ -203,7 +204,6 @@ pub struct Simulation<'s> {
     pub(crate) rec: Recorder,
     /// Appeals to the tribunal so far.
     pub(crate) appeals: Vec<appeal::Appeal>,
-    pub(crate) appeal_params: appeal::AppealParams,
     /// Caseworker hours a day that appeals (their preparation, orders to
     /// amend) take now.
     pub(crate) appeal_hours_per_day: f64,
@@ -264,7 +264,6 @@ impl<'s> Simulation<'s> {
             twenty_weeks_from: 0,
             rec: Recorder::new(scenario),
             appeals: Vec::new(),
-            appeal_params: appeal::AppealParams::new(scenario),
             appeal_hours_per_day: 0.0,
             caseworker_hours_per_day: 0.0,
             appeal_share: 0.0,
@@ -352,7 +351,7 @@ impl<'s> Simulation<'s> {
             } => self.on_workforce(worker, generation, change),
             Event::AppealPreparation { appeal } => self.on_appeal_preparation(appeal),
             Event::AppealHeard { appeal } => self.on_appeal_heard(appeal),
-            Event::AppealOrderDone { appeal } => self.on_appeal_order_done(appeal),
+            Event::AppealOrderDone => self.on_appeal_order_done(),
             Event::WeekEnd { week } => self.on_week_end(week as usize),
             Event::YearEnd { year } => {
                 self.settle_costs(year as usize);

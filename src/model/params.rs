@@ -105,6 +105,13 @@ pub(crate) struct Params {
     /// Share of requests whose school advice is asked for around a closure
     /// that are recorded as exceptions (0 for a closure under 4 weeks).
     pub closure_exception_share: f64,
+    /// Sampler of the days from an appealed decision to its hearing.
+    pub appeal_hearing: Sampler,
+    /// Sampler of the staff hours to prepare one appeal.
+    pub appeal_preparation: Sampler,
+    /// Caseworker hours a day while an order to amend a plan is carried
+    /// out: one amendment's mean hours over the days allowed.
+    pub appeal_order_rate: f64,
     /// Complexity classes: (cumulative share, work multiplier, advice
     /// multiplier).
     pub complexity: Vec<(f64, f64, f64)>,
@@ -147,6 +154,9 @@ impl Params {
             } else {
                 0.0
             },
+            appeal_hearing: s.appeals.hearing_days.sampler(),
+            appeal_preparation: s.appeals.preparation_hours.sampler(),
+            appeal_order_rate: s.work.review_amendment.mean() / super::appeal::ORDER_DAYS,
             complexity: complexity_table(s),
             daily_rate,
         }

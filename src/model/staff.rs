@@ -213,12 +213,6 @@ impl Simulation<'_> {
         }
         for g in &sc.backlog_team {
             self.add_group(None, g);
-            let cal = &self.sc.calendar;
-            let start = g.start.map_or(0.0, |d| cal.day_of(d) as f64);
-            let end = g.end.map_or(f64::INFINITY, |d| cal.day_of(d) as f64 + 1.0);
-            if end > start.max(0.0) && start < self.sc.end_day() {
-                self.work.backlog_until = self.work.backlog_until.max(end);
-            }
         }
     }
 
@@ -284,6 +278,9 @@ impl Simulation<'_> {
             in_post: false,
         });
         if end > start.max(0.0) && start < self.sc.end_day() {
+            if team.is_none() {
+                self.work.backlog_until = self.work.backlog_until.max(end);
+            }
             if start <= self.queue.now() {
                 self.on_staffing(group, true);
             } else {

@@ -9,6 +9,7 @@
 //! \[E\]: they are estimates for the council to replace with its own.
 
 use super::DerivedFigures;
+use crate::scenario::Scenario;
 use std::fmt::Write;
 
 /// Requests a year of the built-in medium county, the yardstick for the
@@ -21,12 +22,6 @@ const COUNTY_PLANS: f64 = 8200.0;
 const CASES_PER_FTE: f64 = 215.0;
 /// Psychologist FTE of the built-in county.
 const COUNTY_PSYCHOLOGISTS: f64 = 20.0;
-/// The built-in share of requests with an exception for reasons other than
-/// the summer closure (`requests.exception_share`).
-const BUILT_IN_OTHER_EXCEPTIONS: f64 = 0.02;
-/// The built-in share of requests whose school advice falls around the
-/// closure recorded as exceptions (`school_closure.exception_share`).
-const BUILT_IN_CLOSURE_EXCEPTIONS: f64 = 0.3;
 /// Overdue reviews of the built-in county on its start date.
 const COUNTY_OVERDUE: f64 = 1500.0;
 
@@ -99,32 +94,32 @@ pub fn scenario_toml(f: &DerivedFigures) -> String {
     line(&mut t, "refused_share", &f.refused_share, 3);
     line(&mut t, "withdrawn_share", &f.withdrawn_share, 3);
     line(&mut t, "no_plan_share", &f.no_plan_share, 3);
-    // The built-in exception shares (2% for other reasons, 30% of requests
+    // The built-in exception shares (for other reasons, and of requests
     // whose school advice falls around the summer closure) give England's
     // share of plans with an exception; a council's published share scales
     // both.
-    let scale = match (&f.exception_share, f.england_exception_share) {
-        (Some(x), Some(e)) if e > 0.0 => Some((x, x.value / e)),
-        _ => None,
-    };
-    if let Some((x, k)) = scale {
-        let _ = writeln!(
-            t,
-            "exception_share = {}    # [D] the built-in 0.02 times {:.2}: {:.1}% of the council's plans had an exception against England's {:.1}% ({})",
-            round(BUILT_IN_OTHER_EXCEPTIONS * k, 3),
-            k,
-            x.value * 100.0,
-            f.england_exception_share.unwrap_or(0.0) * 100.0,
-            x.provenance
-        );
-    }
-    if let Some((_, k)) = scale {
-        let _ = writeln!(
-            t,
-            "\n[school_closure]\nexception_share = {}    # [D] the built-in 0.3 times {:.2}, as requests.exception_share",
-            round((BUILT_IN_CLOSURE_EXCEPTIONS * k).min(1.0), 3),
-            k
-        );
+    if let (Some(x), Some(e)) = (&f.exception_share, f.england_exception_share) {
+        if e > 0.0 {
+            let k = x.value / e;
+            let built_in = Scenario::default();
+            let (other, closure) = (
+                built_in.requests.exception_share,
+                built_in.school_closure.exception_share,
+            );
+            let _ = writeln!(
+                t,
+                "exception_share = {}    # [D] the built-in {other} times {k:.2}: {:.1}% of the council's plans had an exception against England's {:.1}% ({})",
+                round(other * k, 3),
+                x.value * 100.0,
+                e * 100.0,
+                x.provenance
+            );
+            let _ = writeln!(
+                t,
+                "\n[school_closure]\nexception_share = {}    # [D] the built-in {closure} times {k:.2}, as requests.exception_share",
+                round((closure * k).min(1.0), 3),
+            );
+        }
     }
     t.push_str("\n[reviews]\n");
     line(&mut t, "amend_share", &f.amend_share, 3);
