@@ -163,13 +163,8 @@ impl Simulation<'_> {
     /// (after counting the cost so far at the old rate).
     pub(super) fn recount_psychologist_cost(&mut self) {
         self.costs.count_to(self.queue.now());
-        let ep = &self.sc.psychologists;
-        let fte = if ep.hours_per_fte_year > 0.0 {
-            self.psychologists.hours_per_day.iter().sum::<f64>() * 365.0 / ep.hours_per_fte_year
-        } else {
-            0.0
-        };
-        self.costs.psychologist_rate = fte * ep.cost_per_fte_year;
+        self.costs.psychologist_rate =
+            self.psychologists.fte_in_post() * self.sc.psychologists.cost_per_fte_year;
     }
 
     /// Sets the caseworkers' and backlog staff's cost rates from the FTE

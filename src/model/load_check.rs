@@ -217,11 +217,19 @@ pub fn load_check(s: &Scenario) -> Vec<LoadRow> {
             let agreed = (1.0 - r.refused_share - r.withdrawn_share).max(0.0);
             let k = cal.financial_year_index(first_day) as i32;
             let fte = ep.fte * (1.0 + ep.fte_growth_per_year).powi(k);
+            let groups: f64 = ep
+                .groups
+                .iter()
+                .map(|g| {
+                    let hours = g.hours_per_fte_year.unwrap_or(ep.hours_per_fte_year);
+                    fte_days(s, std::slice::from_ref(g), first_day, last_day) * hours / 365.0
+                })
+                .sum();
             rows.push(LoadRow {
                 who: "psychologists".into(),
                 year: *fy,
                 needed: f.requests * agreed * ep.hours_per_advice.mean() * mean_work_multiplier(s),
-                available: fte * ep.hours_per_fte_year * f.days / 365.0,
+                available: fte * ep.hours_per_fte_year * f.days / 365.0 + groups,
             });
         }
         first_day = last_day;

@@ -156,6 +156,8 @@ pub(crate) enum Event {
     TransferDeadline { plan: u32, review: u32 },
     /// A staff group starts or ends.
     Staffing { group: u32, starts: bool },
+    /// A group of psychologists starts or ends.
+    PsychologistStaffing { group: u32, starts: bool },
     /// A post's holder leaves, is covered, is replaced or is up to speed.
     Workforce {
         worker: u32,
@@ -273,6 +275,7 @@ impl<'s> Simulation<'s> {
         };
         sim.recount_psychologist_cost();
         sim.set_up_staff();
+        sim.schedule_psychologist_groups();
         sim.set_up_initial_state(cancel)?;
         sim.count_caseworker_hours();
         sim.twenty_weeks_from = sim.requests.len() as u32;
@@ -344,6 +347,9 @@ impl<'s> Simulation<'s> {
             Event::PlanCeases { plan } => self.on_plan_ceases(plan),
             Event::TransferDeadline { plan, review } => self.on_transfer_deadline(plan, review),
             Event::Staffing { group, starts } => self.on_staffing(group, starts),
+            Event::PsychologistStaffing { group, starts } => {
+                self.on_psychologist_staffing(group, starts)
+            }
             Event::Workforce {
                 worker,
                 generation,

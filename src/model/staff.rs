@@ -148,10 +148,19 @@ impl WorkQueues {
 pub(crate) struct Psychologists {
     /// Hours a day of each post.
     pub hours_per_day: Vec<f64>,
+    /// FTE of each post, for its cost.
+    pub fte: Vec<f64>,
+    /// Whether each post is in post now; a post whose group has ended
+    /// finishes the advice in hand and takes no more.
+    pub in_post: Vec<bool>,
     /// The request each post is advising on.
     pub current: Vec<Option<u32>>,
     pub idle: Vec<u32>,
     pub queue: VecDeque<u32>,
+    /// FTE of the growing part (`psychologists.fte` and its growth so far).
+    pub base_fte: f64,
+    /// The posts of each of `psychologists.groups`.
+    pub groups: Vec<Vec<u32>>,
 }
 
 /// Splits `fte` into whole-time posts and one fractional remainder.
@@ -164,20 +173,51 @@ pub(crate) fn posts(fte: f64) -> impl Iterator<Item = f64> {
 impl Psychologists {
     pub fn new(s: &Scenario) -> Self {
         let ep = &s.psychologists;
-        let hours_per_day: Vec<f64> = if ep.enabled {
-            posts(ep.fte)
-                .map(|f| f * ep.hours_per_fte_year / 365.0)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let n = hours_per_day.len() as u32;
-        Psychologists {
-            current: vec![None; n as usize],
-            idle: (0..n).rev().collect(),
+        let mut this = Psychologists {
+            hours_per_day: Vec::new(),
+            fte: Vec::new(),
+            in_post: Vec::new(),
+            current: Vec::new(),
+            idle: Vec::new(),
             queue: VecDeque::with_capacity(1024),
-            hours_per_day,
+            base_fte: 0.0,
+            groups: Vec::new(),
+        };
+        if !ep.enabled {
+            return this;
         }
+        for f in posts(ep.fte) {
+            this.add_post(f, ep.hours_per_fte_year, true);
+        }
+        this.base_fte = ep.fte;
+        this.idle = (0..this.hours_per_day.len() as u32).rev().collect();
+        for g in &ep.groups {
+            let hours = g.hours_per_fte_year.unwrap_or(ep.hours_per_fte_year);
+            let ids = posts(g.fte)
+                .map(|f| this.add_post(f, hours, false))
+                .collect();
+            this.groups.push(ids);
+        }
+        this
+    }
+
+    fn add_post(&mut self, fte: f64, hours_per_fte_year: f64, in_post: bool) -> u32 {
+        let id = self.hours_per_day.len() as u32;
+        self.hours_per_day.push(fte * hours_per_fte_year / 365.0);
+        self.fte.push(fte);
+        self.in_post.push(in_post);
+        self.current.push(None);
+        id
+    }
+
+    /// FTE in post now.
+    pub fn fte_in_post(&self) -> f64 {
+        self.fte
+            .iter()
+            .zip(&self.in_post)
+            .filter(|(_, &in_post)| in_post)
+            .map(|(f, _)| f)
+            .sum()
     }
 }
 
@@ -1020,16 +1060,67 @@ impl Simulation<'_> {
             return;
         }
         let target = ep.fte * (1.0 + ep.fte_growth_per_year).powi(k as i32);
-        let per_fte = ep.hours_per_fte_year / 365.0;
-        let now: f64 = self.psychologists.hours_per_day.iter().sum::<f64>() / per_fte;
-        for fte in posts(target - now) {
-            let id = self.psychologists.hours_per_day.len() as u32;
-            self.psychologists.hours_per_day.push(fte * per_fte);
-            self.psychologists.current.push(None);
-            match self.psychologists.queue.pop_front() {
-                Some(next) => self.start_advice(id, next),
-                None => self.psychologists.idle.push(id),
+        let hours = ep.hours_per_fte_year;
+        for fte in posts(target - self.psychologists.base_fte) {
+            let id = self.psychologists.add_post(fte, hours, true);
+            self.take_next_advice(id);
+        }
+        self.psychologists.base_fte = target.max(self.psychologists.base_fte);
+    }
+
+    /// Schedules the start and end of each of `psychologists.groups`.
+    pub(super) fn schedule_psychologist_groups(&mut self) {
+        // Without psychologists in the model the groups have no posts.
+        if !self.sc.psychologists.enabled {
+            return;
+        }
+        let cal = &self.sc.calendar;
+        let end_of_run = self.sc.end_day();
+        for (group, g) in self.sc.psychologists.groups.iter().enumerate() {
+            let group = group as u32;
+            let start = g.start.map_or(0.0, |d| cal.day_of(d) as f64);
+            // A post ends at the end of its last day.
+            let end = g.end.map_or(f64::INFINITY, |d| cal.day_of(d) as f64 + 1.0);
+            if end <= start.max(0.0) || start >= end_of_run {
+                continue;
             }
+            if start <= self.queue.now() {
+                self.on_psychologist_staffing(group, true);
+            } else {
+                let starts = true;
+                self.queue
+                    .schedule(start, Event::PsychologistStaffing { group, starts });
+            }
+            if end < end_of_run {
+                let starts = false;
+                self.queue
+                    .schedule(end, Event::PsychologistStaffing { group, starts });
+            }
+        }
+    }
+
+    /// A group of psychologists comes into post (and takes waiting advice)
+    /// or leaves.
+    pub(super) fn on_psychologist_staffing(&mut self, group: u32, starts: bool) {
+        for i in 0..self.psychologists.groups[group as usize].len() {
+            let id = self.psychologists.groups[group as usize][i];
+            self.psychologists.in_post[id as usize] = starts;
+            if starts {
+                if self.psychologists.current[id as usize].is_none() {
+                    self.take_next_advice(id);
+                }
+            } else {
+                self.psychologists.idle.retain(|&p| p != id);
+            }
+        }
+        self.recount_psychologist_cost();
+    }
+
+    /// Post `ep`, free now, starts the next waiting advice or waits idle.
+    fn take_next_advice(&mut self, ep: u32) {
+        match self.psychologists.queue.pop_front() {
+            Some(next) => self.start_advice(ep, next),
+            None => self.psychologists.idle.push(ep),
         }
     }
 
@@ -1045,9 +1136,8 @@ impl Simulation<'_> {
         if let Some(r) = self.psychologists.current[ep as usize].take() {
             self.on_advice_in(r);
         }
-        match self.psychologists.queue.pop_front() {
-            Some(next) => self.start_advice(ep, next),
-            None => self.psychologists.idle.push(ep),
+        if self.psychologists.in_post[ep as usize] {
+            self.take_next_advice(ep);
         }
     }
 }
@@ -1073,6 +1163,43 @@ pub(crate) fn staff_key(w: u32) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::posts;
+    use crate::model::Simulation;
+    use crate::scenario::{Scenario, StaffGroup};
+    use chrono::Duration;
+
+    #[test]
+    fn psychologist_groups_come_and_go_on_their_dates() {
+        let mut s = Scenario::default();
+        s.psychologists.fte = 4.0;
+        s.psychologists.fte_growth_per_year = 0.0;
+        s.psychologists.commission_above = None;
+        let start = s.calendar.start;
+        s.psychologists.groups = vec![StaffGroup {
+            name: "vacancies filled".into(),
+            fte: 2.5,
+            start: Some(start + Duration::days(30)),
+            end: Some(start + Duration::days(89)),
+            hours_per_fte_year: None,
+        }];
+        let s = s.validate().unwrap_or_else(|p| panic!("{p:#?}"));
+        let mut sim = Simulation::new(&s, 7);
+        sim.run_until(29.0);
+        assert_eq!(sim.psychologists.fte_in_post(), 4.0);
+        sim.run_until(60.0);
+        assert_eq!(sim.psychologists.fte_in_post(), 6.5);
+        // With 4 FTE the queue never empties, so every post is busy.
+        assert!(sim.psychologists.idle.is_empty());
+        sim.run_until(200.0);
+        assert_eq!(sim.psychologists.fte_in_post(), 4.0);
+        // The group's three posts finished the advice in hand and took no
+        // more; none waits idle.
+        for id in 4..7 {
+            assert!(!sim.psychologists.in_post[id]);
+            assert_eq!(sim.psychologists.current[id], None);
+        }
+        assert!(sim.psychologists.idle.iter().all(|&p| p < 4));
+        sim.audit().unwrap_or_else(|e| panic!("{e}"));
+    }
 
     #[test]
     fn fte_splits_into_whole_posts_and_a_remainder() {

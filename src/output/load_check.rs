@@ -30,14 +30,14 @@ pub fn load_check_text(name: &str, rows: &[LoadRow], warnings_only: bool) -> Str
         }
     }
     for r in rows.iter().filter(|r| r.ratio() > 1.0) {
-        let team = if r.who == "psychologists" {
-            "the psychologists are".to_string()
+        let (team, its) = if r.who == "psychologists" {
+            ("the psychologists are".to_string(), "their")
         } else {
-            format!("the {} team is", r.who)
+            (format!("the {} team is", r.who), "its")
         };
         let _ = writeln!(
             out,
-            "warning: in {name}, {team} asked for {:.2} times its hours in {}; work beyond its hours falls further behind all year",
+            "warning: in {name}, {team} asked for {:.2} times {its} hours in {}; work beyond {its} hours falls further behind all year",
             r.ratio(),
             r.year
         );

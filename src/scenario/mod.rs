@@ -257,6 +257,10 @@ pub struct Psychologists {
     /// Cost of one commissioned advice. Default £1,250 \[S: one county's
     /// 2024 backlog budget].
     pub cost_per_commissioned_advice: f64,
+    /// Staff groups on top of `fte`, each in post from its start to its end
+    /// (posts filled or falling vacant on a date); they do not grow. Default
+    /// none.
+    pub groups: Vec<StaffGroup>,
 }
 
 /// Annual reviews of plans in force.
@@ -596,6 +600,7 @@ impl Default for Scenario {
                 },
                 cost_per_fte_year: 75_000.0,
                 cost_per_commissioned_advice: 1_250.0,
+                groups: Vec::new(),
             },
             reviews: Reviews {
                 enabled: true,

@@ -281,9 +281,9 @@ fn contact_check(r: &mut Reader<'_>, s: &Scenario) {
 fn staff_checks(r: &mut Reader<'_>, s: &Scenario, warnings: &mut Vec<Problem>) {
     let keys = ["psychologists.fte", "psychologists.enabled"];
     let ep = &s.psychologists;
-    if !r.any_bad(&keys) && ep.enabled && ep.fte < MIN_FTE {
+    if !r.any_bad(&keys) && ep.enabled && ep.fte < MIN_FTE && ep.groups.is_empty() {
         report_at(r, &keys, format!(
-            "no psychologists while they are enabled (got fte {}, allowed fte of at least {MIN_FTE}, or enabled = false to leave EP advice out)",
+            "no psychologists while they are enabled (got fte {}, allowed fte of at least {MIN_FTE}, [[psychologists.groups]], or enabled = false to leave EP advice out)",
             ep.fte
         ));
     }
@@ -297,6 +297,7 @@ fn staff_checks(r: &mut Reader<'_>, s: &Scenario, warnings: &mut Vec<Problem>) {
     for (groups, key) in [
         (&s.caseworkers.groups, "caseworkers.groups"),
         (&s.backlog_team, "backlog_team"),
+        (&s.psychologists.groups, "psychologists.groups"),
     ] {
         if r.any_bad(&[key]) {
             continue;

@@ -538,7 +538,7 @@ fn capacity_params() -> Vec<Param<Scenario>> {
             .doc("false: educational psychologist advice is not part of the pathway."),
         sc("psychologists.fte", Num(ep_fte), |s| &mut s.psychologists.fte)
             .unit("FTE").src("[E]")
-            .doc("FTE on statutory advice; at least 0.01 when enabled."),
+            .doc("FTE on statutory advice from the start; at least 0.01 when enabled, unless psychologists.groups add some."),
         sc("psychologists.hours_per_fte_year", Num(HOURS_PER_YEAR), |s| &mut s.psychologists.hours_per_fte_year)
             .unit("hours a year").src("[E: 1,450 h]")
             .doc("Productive hours per FTE-year."),
@@ -560,6 +560,26 @@ fn capacity_params() -> Vec<Param<Scenario>> {
         sc("psychologists.cost_per_commissioned_advice", Num(MONEY), |s| &mut s.psychologists.cost_per_commissioned_advice)
             .unit("pounds").src("[S: £1,250, one county's 2024 backlog budget]")
             .doc("Cost of one advice commissioned from outside, counted when it is commissioned (no pay award)."),
+        sc(
+            "psychologists.groups",
+            Items {
+                what: "groups",
+                max: MAX_GROUPS,
+                fields: group_params,
+                new_item: |i| new_group("psychologists", i),
+                finish: |_, _| {},
+                example: || StaffGroup {
+                    name: "vacancies filled".into(),
+                    fte: 2.5,
+                    start: NaiveDate::from_ymd_opt(2026, 4, 1),
+                    end: None,
+                    hours_per_fte_year: None,
+                },
+            },
+            |s| &mut s.psychologists.groups,
+        )
+        .src("[E: none]")
+        .doc("Psychologist FTE on top of psychologists.fte for a stated time, one [[psychologists.groups]] each (vacancies filled or a service transferred in from a date; posts lost on a group's end date); they do not grow. A group's hours default to psychologists.hours_per_fte_year. A post ending mid-advice finishes the advice in hand."),
         sc("reviews.enabled", Flag, |s| &mut s.reviews.enabled)
             .doc("false: plans are never reviewed (a simpler model for checking)."),
         sc("reviews.interval_days", Num(INTERVAL), |s| &mut s.reviews.interval_days)
