@@ -547,7 +547,7 @@ fn every_field_has_a_key() {
     } = open_requests[0].clone();
     // 100 keys: one per field above (the calendar's length has two,
     // `horizon_weeks` and `end`; the order of work has two, `priority` and
-    // `within_rank`), and 34 keys of list entries (5 of a staff group,
+    // `within_rank`), and 39 keys of list entries (5 of a staff group,
     // three times, 3 of open requests, 4 of a complexity class and 17 of a team).
     // Update with the lists above.
     let fields: usize = scenario_params()
