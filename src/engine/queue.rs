@@ -35,64 +35,105 @@ impl<T> Ord for Entry<T> {
     }
 }
 
-/// An item with its key in a [`KeyedHeap`].
-struct Keyed<T> {
-    key: f64,
-    item: T,
+/// `key`'s bits mapped so that unsigned order is `f64::total_cmp`'s order:
+/// the work queues compare keys on every step of a sift, and an integer
+/// comparison is cheaper than re-deriving the total order each time.
+#[inline]
+fn ordered_bits(key: f64) -> u64 {
+    let b = key.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
 }
 
-impl<T: Ord> PartialEq for Keyed<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
+/// The inverse of [`ordered_bits`].
+#[inline]
+fn key_of(bits: u64) -> f64 {
+    f64::from_bits(if bits >> 63 == 1 {
+        bits & !(1 << 63)
+    } else {
+        !bits
+    })
 }
-impl<T: Ord> Eq for Keyed<T> {}
-impl<T: Ord> PartialOrd for Keyed<T> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<T: Ord> Ord for Keyed<T> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and we want the smallest first.
-        other
-            .key
-            .total_cmp(&self.key)
-            .then_with(|| other.item.cmp(&self.item))
-    }
-}
+
+/// Children per node of a [`KeyedHeap`]: four halves the depth of a binary
+/// heap, and a node's children share a cache line or two.
+const ARITY: usize = 4;
 
 /// A min-priority queue by an `f64` key, equal keys in the items' own order
 /// (so the order never depends on how the heap arranges equal keys). Used
 /// for work queues ordered by deadline; items should be small (indices).
+///
+/// Since (key, item) pairs are totally ordered and the model never pushes
+/// the same pair twice, the order of pops is fixed by the pairs alone,
+/// whatever the heap's shape: a four-ary heap pops exactly what a binary
+/// one would.
 pub struct KeyedHeap<T> {
-    heap: BinaryHeap<Keyed<T>>,
+    heap: Vec<(u64, T)>,
 }
 
-impl<T: Ord> KeyedHeap<T> {
+impl<T: Ord + Copy> KeyedHeap<T> {
     /// An empty heap with room for `capacity` items.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            heap: BinaryHeap::with_capacity(capacity),
+            heap: Vec::with_capacity(capacity),
         }
     }
 
     /// Adds `item` with priority `key` (smaller first).
     #[inline]
     pub fn push(&mut self, key: f64, item: T) {
-        self.heap.push(Keyed { key, item });
+        let entry = (ordered_bits(key), item);
+        let mut at = self.heap.len();
+        self.heap.push(entry);
+        while at > 0 {
+            let parent = (at - 1) / ARITY;
+            if entry >= self.heap[parent] {
+                break;
+            }
+            self.heap[at] = self.heap[parent];
+            at = parent;
+        }
+        self.heap[at] = entry;
     }
 
     /// The smallest key and its item, without removing them.
     #[inline]
     pub fn peek(&self) -> Option<(f64, &T)> {
-        self.heap.peek().map(|e| (e.key, &e.item))
+        self.heap.first().map(|(k, item)| (key_of(*k), item))
     }
 
     /// Removes and returns the item with the smallest key.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, T)> {
-        self.heap.pop().map(|e| (e.key, e.item))
+        let last = self.heap.pop()?;
+        let Some(&top) = self.heap.first() else {
+            return Some((key_of(last.0), last.1));
+        };
+        // Sift the last entry down from the root.
+        let n = self.heap.len();
+        let mut at = 0;
+        loop {
+            let first = at * ARITY + 1;
+            if first >= n {
+                break;
+            }
+            let mut best = first;
+            for c in first + 1..(first + ARITY).min(n) {
+                if self.heap[c] < self.heap[best] {
+                    best = c;
+                }
+            }
+            if self.heap[best] >= last {
+                break;
+            }
+            self.heap[at] = self.heap[best];
+            at = best;
+        }
+        self.heap[at] = last;
+        Some((key_of(top.0), top.1))
     }
 
     /// Number of items.
@@ -437,6 +478,58 @@ mod tests {
         }
         assert!(q.is_empty());
         assert_eq!(q.pop(), None);
+    }
+
+    #[test]
+    fn a_keyed_heap_pops_in_key_then_item_order() {
+        // Interleaved pushes and pops against a sorted list, with ties,
+        // negative, zero and infinite keys: the order must be (key, item).
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let keys = [
+            f64::NEG_INFINITY,
+            -3.5,
+            -0.0,
+            0.0,
+            1e-300,
+            2.0,
+            7.25,
+            f64::INFINITY,
+        ];
+        let mut h = KeyedHeap::with_capacity(4);
+        let mut reference: Vec<(f64, u32)> = Vec::new();
+        let mut id = 0u32;
+        for round in 0..5000 {
+            for _ in 0..rng.random_range(0..4) {
+                let key = if rng.random_bool(0.3) {
+                    keys[rng.random_range(0..keys.len())]
+                } else {
+                    rng.random_range(-50..50) as f64 / 4.0
+                };
+                h.push(key, id);
+                reference.push((key, id));
+                id += 1;
+            }
+            reference.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+            assert_eq!(h.len(), reference.len());
+            let want = reference.last().map(|&(k, i)| (k.to_bits(), i));
+            assert_eq!(h.peek().map(|(k, &i)| (k.to_bits(), i)), want);
+            if round % 3 != 0 {
+                let got = h.pop().map(|(k, i)| (k.to_bits(), i));
+                assert_eq!(
+                    got,
+                    reference.pop().map(|(k, i)| (k.to_bits(), i)),
+                    "round {round}"
+                );
+            }
+        }
+        while let Some((k, i)) = reference.pop() {
+            assert_eq!(
+                h.pop().map(|(k, i)| (k.to_bits(), i)),
+                Some((k.to_bits(), i))
+            );
+        }
+        assert!(h.is_empty());
     }
 
     #[test]

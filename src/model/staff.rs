@@ -104,9 +104,39 @@ impl Worker {
     }
 }
 
-/// A queued task: case kind (0 request, 1 plan), index and task number.
-/// Equal keys go requests first, then lowest index, which is the older case.
-pub(crate) type TaskRef = (u32, u32, u32);
+/// A queued task: case kind (request or plan), index and task number, in
+/// one word (kind in the top bit, index below it, number in the low 32
+/// bits) so that a work-queue entry with its key is 16 bytes. Its order is
+/// that of (kind, index, number): equal keys go requests first, then lowest
+/// index, which is the older case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct TaskRef(u64);
+
+impl TaskRef {
+    fn new(case: Case, number: u32) -> Self {
+        let (kind, i) = match case {
+            Case::Request(r) => (0u64, r),
+            Case::Plan(p) => (1u64, p),
+        };
+        // Tables of 2^31 cases would need hundreds of gigabytes; the
+        // memory check refuses such runs long before.
+        debug_assert!(i < 1 << 31);
+        TaskRef(kind << 63 | (i as u64) << 32 | number as u64)
+    }
+
+    fn case(self) -> Case {
+        let i = ((self.0 >> 32) & 0x7fff_ffff) as u32;
+        if self.0 >> 63 == 0 {
+            Case::Request(i)
+        } else {
+            Case::Plan(i)
+        }
+    }
+
+    fn number(self) -> u32 {
+        self.0 as u32
+    }
+}
 
 /// The work queues: one per caseworker (named) or per pooled team, and the
 /// backlog team's queue of overdue review tasks, oldest limit first.
@@ -893,11 +923,7 @@ impl Simulation<'_> {
         let within = if team.by_arrival { arose } else { deadline };
         let key = team.ranks[kind.index()] as f64 * RANK_GAP + within;
         let q = worker.queue;
-        let entry = match case {
-            Case::Request(r) => (0, r, number),
-            Case::Plan(p) => (1, p, number),
-        };
-        self.work.queues[q as usize].push(key, entry);
+        self.work.queues[q as usize].push(key, TaskRef::new(case, number));
         if let Case::Plan(p) = case {
             if self.plans[p as usize].overdue && self.queue.now() <= self.work.backlog_until {
                 self.work.overdue.push(deadline, (p, number));
@@ -937,13 +963,11 @@ impl Simulation<'_> {
     }
 
     fn is_current(&self, entry: TaskRef) -> bool {
-        let (kind, i, n) = entry;
-        let t = if kind == 0 {
-            &self.requests[i as usize].task
-        } else {
-            &self.plans[i as usize].task
+        let t = match entry.case() {
+            Case::Request(r) => &self.requests[r as usize].task,
+            Case::Plan(p) => &self.plans[p as usize].task,
         };
-        t.number == n && t.state == TaskState::Queued
+        t.number == entry.number() && t.state == TaskState::Queued
     }
 
     /// The next task for worker `w`.
@@ -952,7 +976,7 @@ impl Simulation<'_> {
         if worker.role == Role::Backlog {
             while let Some((_, &(p, n))) = self.work.overdue.peek() {
                 self.work.overdue.pop();
-                if self.is_current((1, p, n)) {
+                if self.is_current(TaskRef::new(Case::Plan(p), n)) {
                     return Some(Case::Plan(p));
                 }
             }
@@ -962,12 +986,7 @@ impl Simulation<'_> {
         while let Some((_, &entry)) = self.work.queues[q].peek() {
             self.work.queues[q].pop();
             if self.is_current(entry) {
-                let (kind, i, _) = entry;
-                return Some(if kind == 0 {
-                    Case::Request(i)
-                } else {
-                    Case::Plan(i)
-                });
+                return Some(entry.case());
             }
         }
         None
