@@ -66,10 +66,9 @@ const ARITY: usize = 4;
 /// (so the order never depends on how the heap arranges equal keys). Used
 /// for work queues ordered by deadline; items should be small (indices).
 ///
-/// Since (key, item) pairs are totally ordered and the model never pushes
-/// the same pair twice, the order of pops is fixed by the pairs alone,
-/// whatever the heap's shape: a four-ary heap pops exactly what a binary
-/// one would.
+/// Since (key, item) pairs are totally ordered (and equal pairs cannot be
+/// told apart), the order of pops is fixed by the pairs alone, whatever the
+/// heap's shape: a four-ary heap pops exactly what a binary one would.
 pub struct KeyedHeap<T> {
     heap: Vec<(u64, T)>,
 }

@@ -800,7 +800,7 @@ pub(crate) fn group_params() -> &'static [Param<StaffGroup>] {
         let date = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or(NaiveDate::MIN);
         vec![
             sg("name", Name(MAX_NAME_CHARS), |g| &mut g.name)
-                .default_note("\"group N\" or \"backlog team N\"")
+                .default_note("\"group N\", \"backlog team N\" or \"psychologists N\"")
                 .doc("Name for outputs."),
             sg("fte", Num(FTE), |g| &mut g.fte)
                 .required()
@@ -815,7 +815,7 @@ pub(crate) fn group_params() -> &'static [Param<StaffGroup>] {
             sg("hours_per_fte_year", Opt(Num(HOURS_PER_YEAR), 1450.0), |g| &mut g.hours_per_fte_year)
                 .unit("hours a year")
                 .example("1450.0")
-                .doc("Productive hours per FTE-year for this group (default caseworkers.hours_per_fte_year)."),
+                .doc("Productive hours per FTE-year for this group (default its team's hours_per_fte_year: caseworkers.hours_per_fte_year for [caseworkers] and backlog groups, psychologists.hours_per_fte_year for psychologist groups)."),
         ]
     });
     &PARAMS
