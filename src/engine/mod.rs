@@ -2,9 +2,11 @@
 //! random streams and distributions. Nothing here knows about EHC plans.
 
 mod dist;
+mod prefetch;
 mod queue;
 mod rng;
 
 pub use dist::{Dist, Sampler};
+pub use prefetch::prefetch;
 pub use queue::{EventQueue, IndexedHeap, KeyedHeap, Time};
 pub use rng::{mix64, replication_seed, stream, KeyedRng, StreamRng};

@@ -2,21 +2,40 @@
 //! a run never depends on how the heap happens to arrange equal keys: the
 //! future-event list and the work queues.
 
+use super::prefetch::prefetch;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// Simulation time in days since the scenario's start date.
 pub type Time = f64;
 
+/// A pending event. Time and sequence number are packed into one integer
+/// (the time's order-preserving bits above the sequence number), so the day
+/// bucket's sort and the late heap compare one `u128` instead of an `f64` by
+/// `total_cmp` and then a tie-break.
 struct Entry<T> {
-    key: f64,
-    seq: u64,
+    order: u128,
     item: T,
+}
+
+impl<T> Entry<T> {
+    #[inline]
+    fn new(key: f64, seq: u64, item: T) -> Self {
+        Self {
+            order: (ordered_bits(key) as u128) << 64 | seq as u128,
+            item,
+        }
+    }
+
+    #[inline]
+    fn key(&self) -> f64 {
+        key_of((self.order >> 64) as u64)
+    }
 }
 
 impl<T> PartialEq for Entry<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.order == other.order
     }
 }
 impl<T> Eq for Entry<T> {}
@@ -26,12 +45,10 @@ impl<T> PartialOrd for Entry<T> {
     }
 }
 impl<T> Ord for Entry<T> {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         // Reversed: BinaryHeap is a max-heap and we want the smallest first.
-        other
-            .key
-            .total_cmp(&self.key)
-            .then_with(|| other.seq.cmp(&self.seq))
+        other.order.cmp(&self.order)
     }
 }
 
@@ -102,6 +119,16 @@ impl<T: Ord + Copy> KeyedHeap<T> {
     #[inline]
     pub fn peek(&self) -> Option<(f64, &T)> {
         self.heap.first().map(|(k, item)| (key_of(*k), item))
+    }
+
+    /// Starts loading the memory a coming `pop` or `push` touches first:
+    /// the root, and the last entry (beside which a push lands).
+    #[inline]
+    pub fn prefetch(&self) {
+        if let (Some(first), Some(last)) = (self.heap.first(), self.heap.last()) {
+            prefetch(first);
+            prefetch(last);
+        }
     }
 
     /// Removes and returns the item with the smallest key.
@@ -216,11 +243,7 @@ impl<E> EventQueue<E> {
     #[inline]
     pub fn schedule(&mut self, time: Time, event: E) {
         let time = if time < self.now { self.now } else { time };
-        let entry = Entry {
-            key: time,
-            seq: self.next_seq,
-            item: event,
-        };
+        let entry = Entry::new(time, self.next_seq, event);
         self.next_seq += 1;
         self.len += 1;
         if time < self.boundary {
@@ -286,9 +309,9 @@ impl<E> EventQueue<E> {
             return None;
         }
         if self.next_is_late() {
-            self.late.peek().map(|e| e.key)
+            self.late.peek().map(Entry::key)
         } else {
-            self.today.last().map(|e| e.key)
+            self.today.last().map(Entry::key)
         }
     }
 
@@ -298,14 +321,26 @@ impl<E> EventQueue<E> {
         if !self.advance() {
             return None;
         }
-        let Entry { key, item, .. } = if self.next_is_late() {
+        let entry = if self.next_is_late() {
             self.late.pop()?
         } else {
             self.today.pop()?
         };
+        let (key, item) = (entry.key(), entry.item);
         self.now = key;
         self.len -= 1;
         Some((key, item))
+    }
+
+    /// The event `ahead` places after the next among the current day's
+    /// events scheduled before the day began (events scheduled into the day
+    /// since are not counted), or `None` past the day's end. A hint for
+    /// fetching what those events will touch before they are handled, not
+    /// the exact order.
+    #[inline]
+    pub fn upcoming(&self, ahead: usize) -> Option<&E> {
+        let n = self.today.len();
+        n.checked_sub(ahead + 1).map(|i| &self.today[i].item)
     }
 
     /// Number of pending events.
@@ -450,6 +485,23 @@ mod tests {
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['b', 'd', 'e', 'a', 'c']);
         assert_eq!(q.now(), 5.0);
+    }
+
+    #[test]
+    fn upcoming_looks_ahead_in_the_current_day() {
+        let mut q = EventQueue::new(10.0, 8);
+        for (t, e) in [(2.5, 'c'), (2.1, 'a'), (2.3, 'b'), (3.0, 'z')] {
+            q.schedule(t, e);
+        }
+        assert_eq!(q.pop(), Some((2.1, 'a')));
+        // Day 2's other events, in order; day 3 is not looked into.
+        assert_eq!(q.upcoming(0), Some(&'b'));
+        assert_eq!(q.upcoming(1), Some(&'c'));
+        assert_eq!(q.upcoming(2), None);
+        // An event scheduled into the day since is not counted.
+        q.schedule(2.2, 'x');
+        assert_eq!(q.upcoming(0), Some(&'b'));
+        assert_eq!(q.pop(), Some((2.2, 'x')));
     }
 
     #[test]

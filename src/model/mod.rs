@@ -26,7 +26,7 @@ mod request;
 mod review;
 mod staff;
 
-use crate::engine::{stream, EventQueue, KeyedRng, StreamRng, Time};
+use crate::engine::{prefetch, stream, EventQueue, KeyedRng, StreamRng, Time};
 use crate::results::ReplicationResult;
 use crate::scenario::{OpenStage, Scenario, ValidScenario};
 use metrics::{Recorder, Stocks, TWENTY_WEEKS};
@@ -45,6 +45,11 @@ pub(crate) enum Case {
     Request(u32),
     Plan(u32),
 }
+
+/// How many events ahead the record of a case is asked for: far enough for
+/// the load to arrive before the event is handled, near enough that it is
+/// still in cache then.
+const PREFETCH_AHEAD: usize = 8;
 
 /// Marks "no caseworker" in a holder field.
 pub(crate) const NOBODY: u32 = u32::MAX;
@@ -324,9 +329,105 @@ impl<'s> Simulation<'s> {
                 continue;
             }
             self.events += 1;
+            if let Some(&later) = self.queue.upcoming(PREFETCH_AHEAD) {
+                self.prefetch_for(later);
+            }
+            if let Some(&sooner) = self.queue.upcoming(PREFETCH_AHEAD / 2) {
+                self.prefetch_next_step(sooner);
+            }
             self.handle(event);
         }
         self.events - before
+    }
+
+    /// Starts loading what `event` will touch first: its case record, or
+    /// for a finished task the case worked on and the top of the post's
+    /// work queue.
+    #[inline]
+    fn prefetch_for(&self, event: Event) {
+        match event {
+            Event::WorkDone { worker } => {
+                if let Some(w) = self.workers.get(worker as usize) {
+                    if let Some(case) = w.current {
+                        self.prefetch_case(case);
+                    }
+                    if let Some(q) = self.work.queues.get(w.queue as usize) {
+                        q.prefetch();
+                    }
+                }
+            }
+            _ => {
+                if let Some(case) = Self::case_of(event) {
+                    self.prefetch_case(case);
+                }
+            }
+        }
+    }
+
+    /// The second step of [`Simulation::prefetch_for`], nearer the event,
+    /// once what it loaded has arrived: the work queue a case's next task
+    /// goes to, or the case at the top of a post's queue.
+    #[inline]
+    fn prefetch_next_step(&self, event: Event) {
+        let holder = match event {
+            Event::WorkDone { worker } => {
+                let next = self
+                    .workers
+                    .get(worker as usize)
+                    .and_then(|w| self.work.queues.get(w.queue as usize))
+                    .and_then(|q| q.peek());
+                if let Some((_, next)) = next {
+                    self.prefetch_case(next.case());
+                }
+                return;
+            }
+            _ => match Self::case_of(event) {
+                Some(Case::Request(r)) => self.requests.get(r as usize).map(|r| r.holder),
+                Some(Case::Plan(p)) => self.plans.get(p as usize).map(|p| p.holder),
+                None => None,
+            },
+        };
+        let queue = holder
+            .and_then(|h| self.workers.get(h as usize))
+            .and_then(|w| self.work.queues.get(w.queue as usize));
+        if let Some(q) = queue {
+            q.prefetch();
+        }
+    }
+
+    /// The case whose record an event of a request or a plan touches.
+    #[inline]
+    fn case_of(event: Event) -> Option<Case> {
+        match event {
+            Event::Panel { request }
+            | Event::AdviceIn { request }
+            | Event::RequestStepOver { request }
+            | Event::TwentyWeeks { request } => Some(Case::Request(request)),
+            Event::ReviewDue { plan, .. }
+            | Event::MeetingHeld { plan, .. }
+            | Event::RepresentationsOver { plan, .. }
+            | Event::ReviewLimit { plan, .. }
+            | Event::PlanCeases { plan }
+            | Event::TransferDeadline { plan, .. } => Some(Case::Plan(plan)),
+            _ => None,
+        }
+    }
+
+    /// Starts loading the record of `case`.
+    #[inline]
+    pub(crate) fn prefetch_case(&self, case: Case) {
+        match case {
+            Case::Request(r) => {
+                if let Some(r) = self.requests.get(r as usize) {
+                    prefetch(r);
+                }
+            }
+            Case::Plan(p) => {
+                if let Some(p) = self.plans.get(p as usize) {
+                    prefetch(p);
+                }
+            }
+        }
     }
 
     fn handle(&mut self, event: Event) {

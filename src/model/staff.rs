@@ -124,7 +124,7 @@ impl TaskRef {
         TaskRef(kind << 63 | (i as u64) << 32 | number as u64)
     }
 
-    fn case(self) -> Case {
+    pub(crate) fn case(self) -> Case {
         let i = ((self.0 >> 32) & 0x7fff_ffff) as u32;
         if self.0 >> 63 == 0 {
             Case::Request(i)
@@ -986,6 +986,11 @@ impl Simulation<'_> {
         while let Some((_, &entry)) = self.work.queues[q].peek() {
             self.work.queues[q].pop();
             if self.is_current(entry) {
+                // This post's next look at its queue starts with the new
+                // top's case, after hours of other events: start loading it.
+                if let Some((_, next)) = self.work.queues[q].peek() {
+                    self.prefetch_case(next.case());
+                }
                 return Some(entry.case());
             }
         }
