@@ -4,7 +4,7 @@
 
 use super::prefetch::prefetch;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// Simulation time in days since the scenario's start date.
 pub type Time = f64;
@@ -25,11 +25,6 @@ impl<T> Entry<T> {
             order: (ordered_bits(key) as u128) << 64 | seq as u128,
             item,
         }
-    }
-
-    #[inline]
-    fn key(&self) -> f64 {
-        key_of((self.order >> 64) as u64)
     }
 }
 
@@ -63,6 +58,12 @@ fn ordered_bits(key: f64) -> u64 {
     } else {
         b | (1 << 63)
     }
+}
+
+/// The time of an event's packed order (time bits above sequence number).
+#[inline]
+fn time_of(order: u128) -> f64 {
+    key_of((order >> 64) as u64)
 }
 
 /// The inverse of [`ordered_bits`].
@@ -185,6 +186,32 @@ const RECYCLE_AHEAD: usize = 14;
 /// At most this many emptied buckets are kept for reuse.
 const MAX_SPARE: usize = 64;
 
+/// An event in the lane of cancellable events: it can be cancelled in place
+/// and is then dropped, unhandled, when it reaches the front.
+struct LaneEntry<T> {
+    order: u128,
+    item: T,
+    live: bool,
+}
+
+/// Names an event scheduled with [`EventQueue::schedule_cancellable`], for
+/// [`EventQueue::cancel`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket(u32);
+
+impl Ticket {
+    /// Names no event: cancelling it does nothing.
+    pub const NONE: Ticket = Ticket(u32::MAX);
+}
+
+/// Where the next event comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Today,
+    Late,
+    Lane,
+}
+
 /// The future-event list: events of type `E` (a small `Copy` enum of
 /// indices) ordered by time, ties in the order they were scheduled.
 ///
@@ -197,6 +224,13 @@ const MAX_SPARE: usize = 64;
 /// heap. Emptied buckets are recycled into the buckets of the next days, so
 /// once warm the queue allocates only for far buckets growing (a handful of
 /// allocations a day, against thousands of events).
+///
+/// Events that will usually be cancelled (a statutory limit that most cases
+/// meet) and whose times come in order can instead go to a first-in,
+/// first-out lane, where cancelling one is marking it: it is then never
+/// handled, and costs neither a bucket's sort nor a handler's look at its
+/// case. Lane events take their sequence numbers from the same count, so
+/// the order of the events that are handled is unchanged.
 pub struct EventQueue<E> {
     /// The current day's bucket, sorted so that the next event is last.
     today: Vec<Entry<E>>,
@@ -206,6 +240,10 @@ pub struct EventQueue<E> {
     /// after the current one; the last bucket takes everything beyond.
     buckets: Vec<Vec<Entry<E>>>,
     spare: Vec<Vec<Entry<E>>>,
+    /// Cancellable events in time order (cancelled ones still in place).
+    lane: VecDeque<LaneEntry<E>>,
+    /// The ticket number of `lane`'s front.
+    lane_front: u32,
     /// Events before this time belong to the current day.
     boundary: Time,
     current: usize,
@@ -224,6 +262,8 @@ impl<E> EventQueue<E> {
             late: BinaryHeap::with_capacity(capacity.min(1 << 12)),
             buckets: (0..n).map(|_| Vec::new()).collect(),
             spare: Vec::new(),
+            lane: VecDeque::with_capacity(capacity.min(1 << 12)),
+            lane_front: 0,
             boundary: BUCKET_DAYS,
             current: 0,
             next_seq: 0,
@@ -261,18 +301,66 @@ impl<E> EventQueue<E> {
         }
     }
 
+    /// Schedules `event` at `time` (or now, if earlier) so that it can be
+    /// cancelled with the ticket returned. Events are put in the lane of
+    /// cancellable events when their time is no earlier than the lane's last
+    /// (the lane is first in, first out); otherwise they are scheduled as
+    /// usual and [`Ticket::NONE`] is returned, so the caller must still
+    /// recognise the event as stale when it comes.
+    #[inline]
+    pub fn schedule_cancellable(&mut self, time: Time, event: E) -> Ticket {
+        let time = if time < self.now { self.now } else { time };
+        let order = (ordered_bits(time) as u128) << 64 | self.next_seq as u128;
+        if self.lane.back().is_some_and(|last| last.order > order) {
+            self.schedule(time, event);
+            return Ticket::NONE;
+        }
+        self.next_seq += 1;
+        self.len += 1;
+        let ticket = self.lane_front.wrapping_add(self.lane.len() as u32);
+        self.lane.push_back(LaneEntry {
+            order,
+            item: event,
+            live: true,
+        });
+        Ticket(ticket)
+    }
+
+    /// Cancels the event named by `ticket` if it is still pending and is
+    /// `event` (so a ticket whose event has already been handled, however
+    /// old, cancels nothing else).
+    #[inline]
+    pub fn cancel(&mut self, ticket: Ticket, event: &E)
+    where
+        E: PartialEq,
+    {
+        let at = ticket.0.wrapping_sub(self.lane_front) as usize;
+        if let Some(entry) = self.lane.get_mut(at) {
+            if entry.live && entry.item == *event {
+                entry.live = false;
+                self.len -= 1;
+            }
+        }
+    }
+
     /// Schedules `event` `delay` days from now.
     #[inline]
     pub fn schedule_in(&mut self, delay: Time, event: E) {
         self.schedule(self.now + delay, event);
     }
 
-    /// Opens the next non-empty bucket once the current day is used up;
-    /// false if no event is left.
+    /// Drops cancelled events from the lane's front, and opens the next
+    /// non-empty bucket once the current day is used up; false if no event
+    /// is left. (A bucket may be opened while the lane's front is earlier:
+    /// the heads are compared, so the order is the same.)
     fn advance(&mut self) -> bool {
+        while self.lane.front().is_some_and(|e| !e.live) {
+            self.lane.pop_front();
+            self.lane_front = self.lane_front.wrapping_add(1);
+        }
         while self.today.is_empty() && self.late.is_empty() {
             if self.current + 1 >= self.buckets.len() {
-                return false;
+                return !self.lane.is_empty();
             }
             self.current += 1;
             self.boundary = if self.current + 1 == self.buckets.len() {
@@ -292,14 +380,22 @@ impl<E> EventQueue<E> {
         true
     }
 
-    /// Whether the next event is in `late` rather than at the end of `today`.
+    /// Which head is the next event, with its order; after `advance`, the
+    /// lane's front is live.
     #[inline]
-    fn next_is_late(&self) -> bool {
-        match (self.today.last(), self.late.peek()) {
-            (Some(t), Some(l)) => l > t,
-            (None, _) => true,
-            (Some(_), None) => false,
+    fn next_source(&self) -> Option<(u128, Source)> {
+        let mut next = match (self.today.last(), self.late.peek()) {
+            (Some(t), Some(l)) if l.order < t.order => Some((l.order, Source::Late)),
+            (Some(t), _) => Some((t.order, Source::Today)),
+            (None, Some(l)) => Some((l.order, Source::Late)),
+            (None, None) => None,
+        };
+        if let Some(front) = self.lane.front() {
+            if next.is_none_or(|(order, _)| front.order < order) {
+                next = Some((front.order, Source::Lane));
+            }
         }
+        next
     }
 
     /// The time of the next event, if any.
@@ -308,11 +404,7 @@ impl<E> EventQueue<E> {
         if !self.advance() {
             return None;
         }
-        if self.next_is_late() {
-            self.late.peek().map(Entry::key)
-        } else {
-            self.today.last().map(Entry::key)
-        }
+        self.next_source().map(|(order, _)| time_of(order))
     }
 
     /// Takes the next event and advances the clock to its time.
@@ -321,12 +413,16 @@ impl<E> EventQueue<E> {
         if !self.advance() {
             return None;
         }
-        let entry = if self.next_is_late() {
-            self.late.pop()?
-        } else {
-            self.today.pop()?
+        let (order, source) = self.next_source()?;
+        let item = match source {
+            Source::Today => self.today.pop()?.item,
+            Source::Late => self.late.pop()?.item,
+            Source::Lane => {
+                self.lane_front = self.lane_front.wrapping_add(1);
+                self.lane.pop_front()?.item
+            }
         };
-        let (key, item) = (entry.key(), entry.item);
+        let key = time_of(order);
         self.now = key;
         self.len -= 1;
         Some((key, item))
@@ -502,6 +598,89 @@ mod tests {
         q.schedule(2.2, 'x');
         assert_eq!(q.upcoming(0), Some(&'b'));
         assert_eq!(q.pop(), Some((2.2, 'x')));
+    }
+
+    #[test]
+    fn cancellable_events_keep_the_order_and_cancelled_ones_never_come() {
+        // As below, with a third of the events in the lane (times from a
+        // fixed delay, so in order, plus some out of order that fall back),
+        // half of those cancelled at random: what comes out must be exactly
+        // the reference order with the cancelled events left out.
+        use rand::{Rng, SeedableRng};
+        use std::collections::HashSet;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut q = EventQueue::new(100.0, 16);
+        let mut reference = KeyedHeap::with_capacity(16);
+        let mut tickets = Vec::new();
+        let mut cancelled = HashSet::new();
+        let mut id = 0u32;
+        let next = |q: &mut EventQueue<u32>,
+                    reference: &mut KeyedHeap<u32>,
+                    cancelled: &HashSet<u32>| loop {
+            let x = reference.pop();
+            match x {
+                Some((_, i)) if cancelled.contains(&i) => continue,
+                _ => return (q.pop(), x),
+            }
+        };
+        for round in 0..3000 {
+            for _ in 0..rng.random_range(0..4) {
+                let lane = rng.random_range(0..3) == 0;
+                let t = if lane && rng.random_range(0..10) > 0 {
+                    q.now() + 7.5
+                } else {
+                    q.now() + (rng.random_range(0..300) as f64) / 2.0
+                };
+                if lane {
+                    tickets.push((q.schedule_cancellable(t, id), id));
+                } else {
+                    q.schedule(t, id);
+                }
+                reference.push(t, id);
+                id += 1;
+            }
+            if rng.random_range(0..2) == 0 && !tickets.is_empty() {
+                // Mostly recent tickets, whose events are still pending.
+                let at = tickets.len() - 1 - rng.random_range(0..tickets.len().min(8));
+                let (ticket, i) = tickets.swap_remove(at);
+                let before = q.len();
+                q.cancel(ticket, &i);
+                if q.len() < before {
+                    cancelled.insert(i);
+                }
+            }
+            if round % 3 != 0 {
+                let (got, want) = next(&mut q, &mut reference, &cancelled);
+                assert_eq!(got, want, "round {round}");
+            }
+        }
+        assert!(cancelled.len() > 100, "{} cancelled", cancelled.len());
+        loop {
+            let (got, want) = next(&mut q, &mut reference, &cancelled);
+            assert_eq!(got, want);
+            if want.is_none() {
+                break;
+            }
+        }
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn a_ticket_cancels_only_its_own_pending_event() {
+        let mut q = EventQueue::new(10.0, 8);
+        let a = q.schedule_cancellable(2.0, 'a');
+        let b = q.schedule_cancellable(3.0, 'b');
+        // Earlier than the lane's last: scheduled as usual, not cancellable.
+        assert_eq!(q.schedule_cancellable(1.0, 'c'), Ticket::NONE);
+        q.cancel(b, &'a');
+        assert_eq!(q.len(), 3, "a ticket with another event cancels nothing");
+        assert_eq!(q.pop(), Some((1.0, 'c')));
+        assert_eq!(q.pop(), Some((2.0, 'a')));
+        q.cancel(a, &'a');
+        assert_eq!(q.len(), 1, "a handled event cannot be cancelled");
+        q.cancel(b, &'b');
+        assert!(q.is_empty());
+        assert_eq!(q.pop(), None);
     }
 
     #[test]

@@ -128,7 +128,7 @@ pub(crate) fn initial_plan_key(p: u32) -> u64 {
 }
 
 /// Events: small and `Copy`, indices into the entity tables.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Event {
     /// The next request may arrive (thinning of a Poisson process).
     Arrival,

@@ -3,7 +3,8 @@
 //! 12 weeks, cessation; and which reviews are overdue.
 
 use super::appeal::Appealed;
-use super::{purpose, Case, Event, Simulation, Task, NOBODY};
+use super::{initial_plan_key, purpose, request_key, Case, Event, Simulation, Task, NOBODY};
+use crate::engine::Ticket;
 use crate::scenario::TaskKind;
 use chrono::{Datelike, Duration, NaiveDate};
 
@@ -31,8 +32,14 @@ pub(crate) enum ReviewStep {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
-    /// Key for keyed draws, stable across scenarios.
-    pub key: u64,
+    /// Where the plan came from, for its key (see [`Plan::key`]): a request's
+    /// index, or with the top bit set the index of a plan in force at the
+    /// start. Half the room of the key itself, which keeps the record at 96
+    /// bytes.
+    origin: u32,
+    /// The current review's decision limit in the event queue's lane of
+    /// cancellable events: cancelled when the decision is made in time.
+    pub decision_limit: Ticket,
     pub under5: bool,
     pub ceased: bool,
     pub holder: u32,
@@ -60,7 +67,25 @@ pub(crate) struct Plan {
     pub transfer_due: f64,
 }
 
+/// The plan record's size: a multiple of the cache line's 64 bytes would be
+/// better still, but it must not grow past this unnoticed.
+const _: () = assert!(std::mem::size_of::<Plan>() <= 96);
+
+/// Marks an origin as a plan in force at the start.
+const INITIAL_ORIGIN: u32 = 1 << 31;
+
 impl Plan {
+    /// Key for keyed draws, stable across scenarios: that of the request it
+    /// was issued for, or of its place among the plans in force at the
+    /// start.
+    pub fn key(&self) -> u64 {
+        if self.origin & INITIAL_ORIGIN != 0 {
+            initial_plan_key(self.origin & !INITIAL_ORIGIN)
+        } else {
+            request_key(self.origin)
+        }
+    }
+
     /// The statutory date of a phase transfer if review `review` is one,
     /// else infinity.
     fn transfer_due_if(&self, review: u32) -> f64 {
@@ -101,8 +126,18 @@ impl Simulation<'_> {
         } else {
             f64::INFINITY
         };
+        // Case tables of 2^31 would need hundreds of gigabytes; the memory
+        // check refuses such runs long before.
+        let origin = if key == initial_plan_key(key as u32) {
+            INITIAL_ORIGIN | key as u32
+        } else {
+            debug_assert_eq!(key, request_key(key as u32));
+            key as u32
+        };
+        debug_assert!((key as u32) < INITIAL_ORIGIN);
         self.plans.push(Plan {
-            key,
+            origin,
+            decision_limit: Ticket::NONE,
             under5,
             ceased: false,
             holder: NOBODY,
@@ -155,7 +190,7 @@ impl Simulation<'_> {
         let rv = &self.sc.reviews;
         let plan = &self.plans[p as usize];
         let review = plan.review + 1;
-        let (due, key) = (plan.due, plan.key);
+        let (due, key) = (plan.due, plan.key());
         if rv.transfer_school_share + rv.transfer_post16_share <= 0.0 || due < now {
             return;
         }
@@ -252,7 +287,7 @@ impl Simulation<'_> {
             return;
         }
         plan.review = review;
-        let (due, key) = (plan.due, plan.key);
+        let (due, key) = (plan.due, plan.key());
         let rv = &self.sc.reviews;
         if rv.meeting_on_time_share < 1.0 {
             let mut k = self.keyed(key, purpose::REVIEW, 4 * review as u64 + 5);
@@ -289,10 +324,14 @@ impl Simulation<'_> {
         let plan = &mut self.plans[p as usize];
         plan.step = ReviewStep::Decision;
         plan.meeting = meeting;
-        let key = plan.key;
+        let key = plan.key();
         let limit = meeting + self.sc.reviews.decision_limit_days;
-        self.queue
-            .schedule(limit, Event::ReviewLimit { plan: p, review });
+        // Most decisions are made in time, and the limit then does nothing:
+        // it is cancelled when the decision is made (`decision_made`).
+        let ticket = self
+            .queue
+            .schedule_cancellable(limit, Event::ReviewLimit { plan: p, review });
+        self.plans[p as usize].decision_limit = ticket;
         let hours =
             self.p
                 .review_decision
@@ -306,7 +345,7 @@ impl Simulation<'_> {
     pub(super) fn review_work_done(&mut self, p: u32) {
         self.clear_overdue(p);
         let plan = &self.plans[p as usize];
-        let (key, review, meeting) = (plan.key, plan.review, plan.meeting);
+        let (key, review, meeting) = (plan.key(), plan.review, plan.meeting);
         match plan.step {
             ReviewStep::Decision => {
                 self.record_review_decision(meeting);
@@ -350,9 +389,27 @@ impl Simulation<'_> {
                 } else {
                     self.finish_review(p);
                 }
+                self.decision_made(p, review);
             }
             ReviewStep::Amendment => self.finish_review(p),
             _ => {}
+        }
+    }
+
+    /// The LA decision of review `review` of plan `p` has just been made:
+    /// its decision limit is cancelled if it is still to come and would
+    /// find nothing to do (see `on_review_limit`): the plan ceased, the
+    /// review finished, or the amendments' own limit is later still.
+    fn decision_made(&mut self, p: u32, review: u32) {
+        let rv = &self.sc.reviews;
+        let plan = &self.plans[p as usize];
+        let idle = plan.ceased
+            || plan.review != review
+            || plan.step == ReviewStep::NotDue
+            || plan.meeting + rv.decision_limit_days < plan.meeting + rv.amendment_limit_days;
+        if idle {
+            self.queue
+                .cancel(plan.decision_limit, &Event::ReviewLimit { plan: p, review });
         }
     }
 
@@ -362,7 +419,7 @@ impl Simulation<'_> {
             return;
         }
         plan.step = ReviewStep::Amendment;
-        let (key, meeting) = (plan.key, plan.meeting);
+        let (key, meeting) = (plan.key(), plan.meeting);
         let transfer_due = plan.transfer_due_if(review);
         let hours = self.p.review_amendment.sample(&mut self.keyed(
             key,
