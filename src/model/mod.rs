@@ -51,6 +51,11 @@ pub(crate) enum Case {
 /// still in cache then.
 const PREFETCH_AHEAD: usize = 8;
 
+/// Tables of plans larger than this are fetched ahead; smaller ones stay in
+/// cache (the medium county's are about 1.5 MB), where the look-ahead
+/// costs a few per cent and gains nothing.
+const PREFETCH_ABOVE_BYTES: usize = 8 << 20;
+
 /// Marks "no caseworker" in a holder field.
 pub(crate) const NOBODY: u32 = u32::MAX;
 
@@ -222,6 +227,9 @@ pub struct Simulation<'s> {
     pub(crate) costs: costs::CostMeter,
     pub(crate) events: u64,
     pub(crate) finished: bool,
+    /// Whether the tables of cases are large enough that fetching records
+    /// ahead pays (see [`PREFETCH_ABOVE_BYTES`]).
+    pub(crate) prefetching: bool,
 }
 
 impl<'s> Simulation<'s> {
@@ -277,6 +285,7 @@ impl<'s> Simulation<'s> {
             costs: costs::CostMeter::new(scenario),
             events: 0,
             finished: false,
+            prefetching: plans_cap * std::mem::size_of::<review::Plan>() > PREFETCH_ABOVE_BYTES,
         };
         sim.recount_psychologist_cost();
         sim.set_up_staff();
@@ -329,11 +338,13 @@ impl<'s> Simulation<'s> {
                 continue;
             }
             self.events += 1;
-            if let Some(&later) = self.queue.upcoming(PREFETCH_AHEAD) {
-                self.prefetch_for(later);
-            }
-            if let Some(&sooner) = self.queue.upcoming(PREFETCH_AHEAD / 2) {
-                self.prefetch_next_step(sooner);
+            if self.prefetching {
+                if let Some(&later) = self.queue.upcoming(PREFETCH_AHEAD) {
+                    self.prefetch_for(later);
+                }
+                if let Some(&sooner) = self.queue.upcoming(PREFETCH_AHEAD / 2) {
+                    self.prefetch_next_step(sooner);
+                }
             }
             self.handle(event);
         }
@@ -413,9 +424,13 @@ impl<'s> Simulation<'s> {
         }
     }
 
-    /// Starts loading the record of `case`.
+    /// Starts loading the record of `case`, if the tables are too large for
+    /// the cache.
     #[inline]
     pub(crate) fn prefetch_case(&self, case: Case) {
+        if !self.prefetching {
+            return;
+        }
         match case {
             Case::Request(r) => {
                 if let Some(r) = self.requests.get(r as usize) {
