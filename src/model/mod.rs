@@ -594,8 +594,10 @@ impl<'s> Simulation<'s> {
     }
 
     /// Checks every conservation law and the caseload cap against a full
-    /// recount of the entity tables, and the index of posts with room
-    /// against a scan of every post; the message names the first breach.
+    /// recount of the entity tables, that every review past its step's
+    /// statutory limit is counted overdue (so no limit that mattered was
+    /// cancelled), and the index of posts with room against a scan of every
+    /// post; the message names the first breach.
     pub fn audit(&self) -> Result<(), String> {
         let mut count = [0u32; 7];
         let mut held = vec![0u32; self.workers.len()];
@@ -619,11 +621,29 @@ impl<'s> Simulation<'s> {
         }
         let mut in_force = 0;
         let mut overdue = 0;
+        let now = self.queue.now();
+        let rv = &self.sc.reviews;
         for (i, p) in self.plans.iter().enumerate() {
             if !p.ceased {
                 in_force += 1;
                 overdue += p.overdue as u32;
                 check_holder(p.holder, p.slot, Case::Plan(i as u32))?;
+                // A review past its step's limit is overdue, whether its
+                // limit came as an event or was wrongly cancelled (limits
+                // that fell before the start come at the start).
+                let limit = match p.step {
+                    review::ReviewStep::Decision => Some(p.meeting + rv.decision_limit_days),
+                    review::ReviewStep::Representations | review::ReviewStep::Amendment => {
+                        Some(p.meeting + rv.amendment_limit_days)
+                    }
+                    _ => None,
+                };
+                if limit.is_some_and(|l| now > l.max(0.0)) && !p.overdue {
+                    return Err(format!(
+                        "plan {i} is past its review's {:?} limit on day {now} but not overdue",
+                        p.step
+                    ));
+                }
             }
         }
         let s = &self.stocks;
