@@ -46,9 +46,10 @@ pub(crate) enum Case {
     Plan(u32),
 }
 
-/// How many events ahead the record of a case is asked for: far enough for
-/// the load to arrive before the event is handled, near enough that it is
-/// still in cache then.
+/// How many events ahead the record of a case is asked for (and half as
+/// many for the second step, which reads that record): far enough for the
+/// load to arrive before it is needed, near enough that it is still in
+/// cache then.
 const PREFETCH_AHEAD: usize = 8;
 
 /// Tables of plans larger than this are fetched ahead; smaller ones stay in
