@@ -26,7 +26,7 @@ mod request;
 mod review;
 mod staff;
 
-use crate::engine::{prefetch, stream, EventQueue, KeyedRng, StreamRng, Time};
+use crate::engine::{prefetch, stream, EventQueue, KeyedHeap, KeyedRng, StreamRng, Time};
 use crate::results::ReplicationResult;
 use crate::scenario::{OpenStage, Scenario, ValidScenario};
 use metrics::{Recorder, Stocks, TWENTY_WEEKS};
@@ -359,13 +359,11 @@ impl<'s> Simulation<'s> {
     fn prefetch_for(&self, event: Event) {
         match event {
             Event::WorkDone { worker } => {
-                if let Some(w) = self.workers.get(worker as usize) {
-                    if let Some(case) = w.current {
-                        self.prefetch_case(case);
-                    }
-                    if let Some(q) = self.work.queues.get(w.queue as usize) {
-                        q.prefetch();
-                    }
+                if let Some(case) = self.workers.get(worker as usize).and_then(|w| w.current) {
+                    self.prefetch_case(case);
+                }
+                if let Some(q) = self.work_queue_of(worker) {
+                    q.prefetch();
                 }
             }
             _ => {
@@ -383,12 +381,7 @@ impl<'s> Simulation<'s> {
     fn prefetch_next_step(&self, event: Event) {
         let holder = match event {
             Event::WorkDone { worker } => {
-                let next = self
-                    .workers
-                    .get(worker as usize)
-                    .and_then(|w| self.work.queues.get(w.queue as usize))
-                    .and_then(|q| q.peek());
-                if let Some((_, next)) = next {
+                if let Some((_, next)) = self.work_queue_of(worker).and_then(|q| q.peek()) {
                     self.prefetch_case(next.case());
                 }
                 return;
@@ -399,12 +392,16 @@ impl<'s> Simulation<'s> {
                 None => None,
             },
         };
-        let queue = holder
-            .and_then(|h| self.workers.get(h as usize))
-            .and_then(|w| self.work.queues.get(w.queue as usize));
-        if let Some(q) = queue {
+        if let Some(q) = holder.and_then(|h| self.work_queue_of(h)) {
             q.prefetch();
         }
+    }
+
+    /// The work queue post `worker` takes tasks from (`None` for no post).
+    #[inline]
+    fn work_queue_of(&self, worker: u32) -> Option<&KeyedHeap<staff::TaskRef>> {
+        let w = self.workers.get(worker as usize)?;
+        self.work.queues.get(w.queue as usize)
     }
 
     /// The case whose record an event of a request or a plan touches.

@@ -86,6 +86,20 @@ impl Plan {
         }
     }
 
+    /// The origin whose [`Plan::key`] is `key` (a request's key or an
+    /// initial plan's). Case tables of 2^31 would need hundreds of
+    /// gigabytes; the memory check refuses such runs long before.
+    fn origin_of(key: u64) -> u32 {
+        let index = key as u32;
+        debug_assert!(index < INITIAL_ORIGIN);
+        if key == initial_plan_key(index) {
+            INITIAL_ORIGIN | index
+        } else {
+            debug_assert_eq!(key, request_key(index));
+            index
+        }
+    }
+
     /// The statutory date of a phase transfer if review `review` is one,
     /// else infinity.
     fn transfer_due_if(&self, review: u32) -> f64 {
@@ -126,17 +140,8 @@ impl Simulation<'_> {
         } else {
             f64::INFINITY
         };
-        // Case tables of 2^31 would need hundreds of gigabytes; the memory
-        // check refuses such runs long before.
-        let origin = if key == initial_plan_key(key as u32) {
-            INITIAL_ORIGIN | key as u32
-        } else {
-            debug_assert_eq!(key, request_key(key as u32));
-            key as u32
-        };
-        debug_assert!((key as u32) < INITIAL_ORIGIN);
         self.plans.push(Plan {
-            origin,
+            origin: Plan::origin_of(key),
             decision_limit: Ticket::NONE,
             under5,
             ceased: false,
@@ -404,7 +409,6 @@ impl Simulation<'_> {
         let rv = &self.sc.reviews;
         let plan = &self.plans[p as usize];
         let idle = plan.ceased
-            || plan.review != review
             || plan.step == ReviewStep::NotDue
             || plan.meeting + rv.decision_limit_days < plan.meeting + rv.amendment_limit_days;
         if idle {
