@@ -881,6 +881,7 @@ fn finding_more_staff_can_issue_fewer_plans_with_binding_caps() {
         hours_per_fte_year: None,
     }];
     s.initial.plans_in_force = 180;
+    s.initial.overdue_reviews = 0;
     s.initial.open_requests.clear();
     let mut more = s.clone();
     more.name = "double".into();

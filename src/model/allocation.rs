@@ -15,12 +15,18 @@
 //! (the smallest load, ties to the lowest index): the keys are the same
 //! `f64` values, compared through an integer map that keeps their order.
 //!
-//! A post's entries are re-set whenever its load changes (a case assigned,
+//! A post is marked stale whenever its load changes (a case assigned,
 //! released or handed over) and when it looks for work (which every start,
-//! new starter and agency cover does before anything is allocated). A post
-//! that stops working (its group ends, its holder leaves) may keep its
-//! entries until they are next looked at: the first entry is checked before
-//! it is used, and dropped if its post no longer has room.
+//! new starter and agency cover does before anything is allocated); a
+//! heap's stale posts get their entries re-set just before that heap is
+//! asked for its first post. A post's load changes several times between
+//! allocations, and the heap of posts with room for a plan is not asked at
+//! all where no plan is allocated, so most changes of key never reach a
+//! heap. The first post is the same as with every change applied at once:
+//! the heap's entries are the same when it is asked. A post that stops
+//! working (its group ends, its holder leaves) may keep its entries until
+//! they are next looked at: the first entry is checked before it is used,
+//! and dropped if its post no longer has room.
 
 use crate::engine::IndexedHeap;
 
@@ -52,29 +58,123 @@ pub(crate) struct RoomIndex {
     plans: IndexedHeap<(u64, u32)>,
     /// Each post's entries as they are in the sets.
     entered: Vec<Entry>,
+    /// Posts whose entries may be out of date, per kind of case (requests,
+    /// plans): each at most once, as its bit in `marks` records.
+    stale: [Vec<u32>; 2],
+    /// Per post: bit 0 set while it is in `stale[0]`, bit 1 in `stale[1]`;
+    /// bit 2 set if its entry for requests was last set while it was
+    /// working, bit 3 the same for plans.
+    marks: Vec<u8>,
 }
 
+/// A kind of case's position in [`RoomIndex::stale`] and its bit in the
+/// marks.
+#[inline]
+fn kind(request: bool) -> (usize, u8) {
+    if request {
+        (0, 1)
+    } else {
+        (1, 2)
+    }
+}
+
+/// The marks' bits for entries set while the post was working.
+const SET_WORKING: u8 = 4 | 8;
+
 impl RoomIndex {
-    /// Puts post `w`'s entries at `want`, moving or removing what it had.
+    /// Notes that post `w`'s entries may be out of date in both sets.
     #[inline]
-    pub fn set(&mut self, w: u32, want: Entry) {
+    pub fn mark_stale(&mut self, w: u32) {
+        self.make_room_for(w);
+        let m = self.marks[w as usize];
+        if m & 1 == 0 {
+            self.stale[0].push(w);
+        }
+        if m & 2 == 0 {
+            self.stale[1].push(w);
+        }
+        self.marks[w as usize] = m | 3;
+    }
+
+    /// Whether both of post `w`'s entries were last set while it was
+    /// working: then they are up to date or marked stale, since every
+    /// change of load marks it. A post that starts working and is not so
+    /// must be marked.
+    #[inline]
+    pub fn set_while_working(&self, w: u32) -> bool {
+        self.marks
+            .get(w as usize)
+            .is_some_and(|m| m & SET_WORKING == SET_WORKING)
+    }
+
+    /// Whether post `w` is marked stale for a request (or a plan).
+    pub fn is_stale(&self, w: u32, request: bool) -> bool {
+        let (_, bit) = kind(request);
+        self.marks.get(w as usize).is_some_and(|m| m & bit != 0)
+    }
+
+    /// Takes the posts marked stale for a request (or a plan), unmarking
+    /// them; give the emptied vector back with [`RoomIndex::give_back`].
+    pub fn take_stale(&mut self, request: bool) -> Vec<u32> {
+        let (k, bit) = kind(request);
+        let stale = std::mem::take(&mut self.stale[k]);
+        for &w in &stale {
+            self.marks[w as usize] &= !bit;
+        }
+        stale
+    }
+
+    /// Returns the vector [`RoomIndex::take_stale`] gave, so its room is
+    /// reused.
+    pub fn give_back(&mut self, request: bool, mut stale: Vec<u32>) {
+        let (k, _) = kind(request);
+        if self.stale[k].is_empty() {
+            stale.clear();
+            self.stale[k] = stale;
+        }
+    }
+
+    /// Puts post `w`'s entry for requests at `want` (`None`: removed),
+    /// noting whether the post is `working`.
+    #[inline]
+    pub fn set_request(&mut self, w: u32, want: Option<(u64, u64)>, working: bool) {
+        self.make_room_for(w);
+        self.note_working(w, 4, working);
+        let entry = &mut self.entered[w as usize];
+        if entry.request != want {
+            entry.request = want;
+            self.requests.set(w, want.map(|(a, b)| (a, b, w)));
+        }
+    }
+
+    /// Puts post `w`'s entry for plans at `want` (`None`: removed), noting
+    /// whether the post is `working`.
+    #[inline]
+    pub fn set_plan(&mut self, w: u32, want: Option<u64>, working: bool) {
+        self.make_room_for(w);
+        self.note_working(w, 8, working);
+        let entry = &mut self.entered[w as usize];
+        if entry.plan != want {
+            entry.plan = want;
+            self.plans.set(w, want.map(|a| (a, w)));
+        }
+    }
+
+    #[inline]
+    fn note_working(&mut self, w: u32, bit: u8, working: bool) {
+        let m = &mut self.marks[w as usize];
+        *m = if working { *m | bit } else { *m & !bit };
+    }
+
+    #[inline]
+    fn make_room_for(&mut self, w: u32) {
         let i = w as usize;
         if i >= self.entered.len() {
             // Posts are added during a run (an establishment that follows
-            // demand); a new post has no entries yet.
+            // demand); a new post has no entries and no marks yet.
             self.entered.resize(i + 1, Entry::default());
+            self.marks.resize(i + 1, 0);
         }
-        let had = self.entered[i];
-        if had == want {
-            return;
-        }
-        if had.request != want.request {
-            self.requests.set(w, want.request.map(|(a, b)| (a, b, w)));
-        }
-        if had.plan != want.plan {
-            self.plans.set(w, want.plan.map(|a| (a, w)));
-        }
-        self.entered[i] = want;
     }
 
     /// The first post for a request (or a plan), if any is entered.
@@ -84,16 +184,6 @@ impl RoomIndex {
             self.requests.first()
         } else {
             self.plans.first()
-        }
-    }
-
-    /// Every entered post for a request (or a plan), in order (a sorted
-    /// copy, for the audit).
-    pub fn in_order(&self, request: bool) -> Vec<u32> {
-        if request {
-            self.requests.sorted().into_iter().map(|(_, w)| w).collect()
-        } else {
-            self.plans.sorted().into_iter().map(|(_, w)| w).collect()
         }
     }
 
@@ -151,20 +241,40 @@ mod tests {
     #[test]
     fn entries_move_and_the_first_is_the_smallest() {
         let mut ix = RoomIndex::default();
-        let e = |r: f64, s: f64| Entry {
-            request: Some((ordered(r), ordered(s))),
-            plan: Some(ordered(s)),
+        let set = |ix: &mut RoomIndex, w: u32, e: Option<(f64, f64)>| {
+            ix.set_request(w, e.map(|(r, s)| (ordered(r), ordered(s))), true);
+            ix.set_plan(w, e.map(|(_, s)| ordered(s)), true);
         };
-        ix.set(3, e(0.0, 0.5));
-        ix.set(1, e(0.0, 0.5));
-        ix.set(2, e(1.0, 0.1));
+        set(&mut ix, 3, Some((0.0, 0.5)));
+        set(&mut ix, 1, Some((0.0, 0.5)));
+        set(&mut ix, 2, Some((1.0, 0.1)));
         assert_eq!(ix.first(true), Some(1));
         assert_eq!(ix.first(false), Some(2));
-        ix.set(1, e(2.0, 0.6));
+        set(&mut ix, 1, Some((2.0, 0.6)));
         assert_eq!(ix.first(true), Some(3));
-        assert_eq!(ix.in_order(false), vec![2, 3, 1]);
-        ix.set(2, Entry::default());
+        assert_eq!(ix.first(false), Some(2));
+        set(&mut ix, 2, None);
         assert_eq!(ix.first(false), Some(3));
         assert!(ix.consistent());
+        assert_eq!(ix.entered(2), Entry::default());
+    }
+
+    #[test]
+    fn a_post_is_stale_once_per_kind_until_taken() {
+        let mut ix = RoomIndex::default();
+        ix.mark_stale(4);
+        ix.mark_stale(1);
+        ix.mark_stale(4);
+        assert!(ix.is_stale(4, true) && ix.is_stale(4, false));
+        assert!(!ix.is_stale(0, true) && !ix.is_stale(9, false));
+        let requests = ix.take_stale(true);
+        assert_eq!(requests, vec![4, 1]);
+        // Taken for requests only: still stale for plans.
+        assert!(!ix.is_stale(4, true) && ix.is_stale(4, false));
+        ix.give_back(true, requests);
+        ix.mark_stale(1);
+        assert_eq!(ix.take_stale(true), vec![1]);
+        assert_eq!(ix.take_stale(false), vec![4, 1]);
+        assert!(!ix.is_stale(1, false));
     }
 }

@@ -665,37 +665,75 @@ impl Simulation<'_> {
     /// scan of every post.
     fn best_holder(&mut self, case: Case) -> u32 {
         let request = matches!(case, Case::Request(_));
+        self.refresh_room(request);
         while let Some(w) = self.room.first(request) {
             if self.workers[w as usize].has_room() {
                 return w;
             }
             // The post stopped working since it was last entered.
-            self.update_room(w);
+            self.set_room(w, request);
         }
         NOBODY
     }
 
+    /// Post `w`'s key among the posts with room for a request, if it has
+    /// room and its team holds requests.
+    fn request_room_key(&self, w: u32) -> Option<(u64, u64)> {
+        let worker = &self.workers[w as usize];
+        let holds = self.teams[worker.team as usize].holds;
+        (holds.requests() && worker.has_room()).then(|| {
+            (
+                ordered(worker.requests as f64 / worker.fte),
+                ordered(worker.held() as f64 / worker.cap as f64),
+            )
+        })
+    }
+
+    /// Post `w`'s key among the posts with room for a plan, if it has room
+    /// and its team holds plans.
+    fn plan_room_key(&self, w: u32) -> Option<u64> {
+        let worker = &self.workers[w as usize];
+        let holds = self.teams[worker.team as usize].holds;
+        (holds.plans() && worker.has_room())
+            .then(|| ordered(worker.held() as f64 / worker.cap as f64))
+    }
+
     /// The entries post `w` should have in the index of posts with room.
     fn room_entry(&self, w: u32) -> Entry {
-        let worker = &self.workers[w as usize];
-        if !worker.has_room() {
-            return Entry::default();
-        }
-        let holds = self.teams[worker.team as usize].holds;
-        let share = ordered(worker.held() as f64 / worker.cap as f64);
         Entry {
-            request: holds
-                .requests()
-                .then(|| (ordered(worker.requests as f64 / worker.fte), share)),
-            plan: holds.plans().then_some(share),
+            request: self.request_room_key(w),
+            plan: self.plan_room_key(w),
         }
     }
 
-    /// Brings post `w`'s entries in the index of posts with room up to date:
-    /// called whenever its load or working state may have changed.
+    /// Notes that post `w`'s load or working state may have changed: its
+    /// entries in the index of posts with room are brought up to date
+    /// before the index is next asked (see [`Simulation::refresh_room`]).
     pub(super) fn update_room(&mut self, w: u32) {
-        let entry = self.room_entry(w);
-        self.room.set(w, entry);
+        self.room.mark_stale(w);
+    }
+
+    /// Sets post `w`'s entry among the posts with room for a request (or a
+    /// plan) to its current key.
+    fn set_room(&mut self, w: u32, request: bool) {
+        let working = self.workers[w as usize].working();
+        if request {
+            let key = self.request_room_key(w);
+            self.room.set_request(w, key, working);
+        } else {
+            let key = self.plan_room_key(w);
+            self.room.set_plan(w, key, working);
+        }
+    }
+
+    /// Brings the entries of every post marked stale for a request (or a
+    /// plan) up to date.
+    fn refresh_room(&mut self, request: bool) {
+        let stale = self.room.take_stale(request);
+        for &w in &stale {
+            self.set_room(w, request);
+        }
+        self.room.give_back(request, stale);
     }
 
     /// The choice of [`Simulation::best_holder`] for a request (or a plan)
@@ -732,9 +770,10 @@ impl Simulation<'_> {
     }
 
     /// Checks the index of posts with room against the posts (for the
-    /// audit): every working post's entries are its current keys, the sets
-    /// hold exactly the recorded entries, and the first post with room is
-    /// the scan's choice.
+    /// audit): every working post's entries are its current keys unless it
+    /// is marked stale, the sets hold exactly the recorded entries, and the
+    /// post the index would give (stale entries brought up to date first)
+    /// is the scan's choice.
     pub(super) fn audit_room(&self) -> Result<(), String> {
         if !self.room.consistent() {
             return Err("the index of posts with room disagrees with its entries".into());
@@ -742,17 +781,38 @@ impl Simulation<'_> {
         for w in 0..self.workers.len() as u32 {
             // A post that stopped working may keep stale entries until they
             // are looked at; they are skipped.
-            if self.workers[w as usize].working() && self.room.entered(w) != self.room_entry(w) {
+            if !self.workers[w as usize].working() {
+                continue;
+            }
+            let (had, want) = (self.room.entered(w), self.room_entry(w));
+            if (had.request != want.request && !self.room.is_stale(w, true))
+                || (had.plan != want.plan && !self.room.is_stale(w, false))
+            {
                 return Err(format!("post {w}'s entries in the index are out of date"));
             }
         }
         for request in [true, false] {
-            let indexed = self
-                .room
-                .in_order(request)
-                .into_iter()
-                .find(|&w| self.workers[w as usize].has_room())
-                .unwrap_or(NOBODY);
+            // The key each post would have once the stale are brought up to
+            // date, ties to the lowest post as in the heaps.
+            let indexed = (0..self.workers.len() as u32)
+                .filter(|&w| self.workers[w as usize].has_room())
+                .filter_map(|w| {
+                    let fresh = self.room.is_stale(w, request);
+                    let key = if request {
+                        if fresh {
+                            self.request_room_key(w)
+                        } else {
+                            self.room.entered(w).request
+                        }
+                    } else if fresh {
+                        self.plan_room_key(w).map(|a| (a, 0))
+                    } else {
+                        self.room.entered(w).plan.map(|a| (a, 0))
+                    };
+                    key.map(|k| (k, w))
+                })
+                .min()
+                .map_or(NOBODY, |(_, w)| w);
             let scanned = self.best_holder_by_scan(request);
             if indexed != scanned {
                 return Err(format!(
@@ -1002,8 +1062,9 @@ impl Simulation<'_> {
         // Every post that starts working (its group starts, a new starter or
         // agency cover fills it) looks for work before anything is allocated:
         // this is where it enters the index of posts with room. A post
-        // already entered is up to date (every change of load updates it).
-        if self.room.entered(w) == Entry::default() {
+        // whose entries were set while it worked is up to date or marked
+        // (every change of load marks it).
+        if !self.room.set_while_working(w) {
             self.update_room(w);
         }
         let worker = &self.workers[w as usize];
