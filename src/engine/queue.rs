@@ -529,40 +529,49 @@ impl<K: Ord + Copy> IndexedHeap<K> {
         v
     }
 
+    // Both sifts move a hole instead of swapping: each entry passed over
+    // moves once and its position is written once, and the sifted entry is
+    // written only where it stops. The comparisons, and so the heap's
+    // shape, are those of swapping.
     fn sift_up(&mut self, mut at: usize) {
+        let entry = self.heap[at];
         while at > 0 {
             let parent = (at - 1) / 2;
-            if self.heap[at] >= self.heap[parent] {
+            if entry >= self.heap[parent] {
                 break;
             }
-            self.swap(at, parent);
+            self.put(at, self.heap[parent]);
             at = parent;
         }
+        self.put(at, entry);
     }
 
     fn sift_down(&mut self, mut at: usize) {
         let n = self.heap.len();
+        let entry = self.heap[at];
         loop {
             let (l, r) = (2 * at + 1, 2 * at + 2);
-            let mut least = at;
-            if l < n && self.heap[l] < self.heap[least] {
-                least = l;
-            }
-            if r < n && self.heap[r] < self.heap[least] {
-                least = r;
-            }
-            if least == at {
+            if l >= n {
                 break;
             }
-            self.swap(at, least);
-            at = least;
+            let child = if r < n && self.heap[r] < self.heap[l] {
+                r
+            } else {
+                l
+            };
+            if self.heap[child] >= entry {
+                break;
+            }
+            self.put(at, self.heap[child]);
+            at = child;
         }
+        self.put(at, entry);
     }
 
-    fn swap(&mut self, a: usize, b: usize) {
-        self.heap.swap(a, b);
-        self.pos[self.heap[a].1 as usize] = a as u32;
-        self.pos[self.heap[b].1 as usize] = b as u32;
+    #[inline]
+    fn put(&mut self, at: usize, entry: (K, u32)) {
+        self.heap[at] = entry;
+        self.pos[entry.1 as usize] = at as u32;
     }
 }
 
