@@ -142,7 +142,8 @@ pub(crate) enum Event {
     WorkDone { worker: u32 },
     /// The panel decides whether to assess a request.
     Panel { request: u32 },
-    /// One piece of advice (health, social care, school) comes in.
+    /// Advice comes in: the last of a request's calendar-day advice
+    /// (health, social care, school), or a commissioned psychologist's.
     AdviceIn { request: u32 },
     /// An educational psychologist finishes an advice.
     PsychologistDone { psychologist: u32 },

@@ -76,7 +76,8 @@ pub(crate) struct Request {
     pub stage: RequestStage,
     pub holder: u32,
     pub task: Task,
-    /// Pieces of advice still to come in.
+    /// Advice still to come in: one for the calendar-day advice (health,
+    /// social care, school) together, one for the psychologist's.
     pub advice_pending: u8,
     pub step: Step,
     pub exception: bool,
@@ -299,13 +300,15 @@ impl Simulation<'_> {
             .count()
             + self.sc.psychologists.enabled as usize;
         let mut k = self.keyed(request_key(r), purpose::ADVICE, 1);
-        for _ in 0..sources {
-            let days = k.unit() * SIX_WEEKS;
-            self.queue.schedule(days, Event::AdviceIn { request: r });
-        }
-        self.requests[r as usize].advice_pending = sources as u8;
-        if sources == 0 {
-            self.advice_complete(r);
+        // Only the last piece to come in moves the request on: one event,
+        // at that piece's time, stands for them all.
+        let last = (0..sources).map(|_| k.unit() * SIX_WEEKS).reduce(f64::max);
+        match last {
+            Some(day) => {
+                self.queue.schedule(day, Event::AdviceIn { request: r });
+                self.requests[r as usize].advice_pending = 1;
+            }
+            None => self.advice_complete(r),
         }
     }
 
@@ -319,6 +322,7 @@ impl Simulation<'_> {
             .advice_multiplier(self.requests[r as usize].complexity);
         let mut pending = 0u8;
         let now = self.queue.now();
+        let mut last: Option<f64> = None;
         for (s, school) in [
             (self.p.health, false),
             (self.p.social_care, false),
@@ -331,6 +335,12 @@ impl Simulation<'_> {
             } else {
                 now + days
             };
+            last = Some(last.map_or(due, |l| l.max(due)));
+        }
+        // The request waits for the last of the calendar-day advice alone:
+        // one event at its time stands for all of them (an event for each
+        // piece did nothing but count down).
+        if let Some(due) = last {
             self.queue.schedule(due, Event::AdviceIn { request: r });
             pending += 1;
         }
