@@ -8,5 +8,5 @@ mod rng;
 
 pub use dist::{Dist, Sampler};
 pub use prefetch::prefetch;
-pub use queue::{EventQueue, IndexedHeap, KeyedHeap, Ticket, Time};
+pub use queue::{EventQueue, HeapItem, IndexedHeap, KeyedHeap, Ticket, Time};
 pub use rng::{mix64, replication_seed, stream, KeyedRng, StreamRng};

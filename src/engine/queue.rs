@@ -80,29 +80,70 @@ fn key_of(bits: u64) -> f64 {
 /// heap, and a node's children share a cache line or two.
 const ARITY: usize = 4;
 
+/// An item of a [`KeyedHeap`], packed into 64 bits whose unsigned order is
+/// the items' order: a (key, item) pair is then one `u128`, and a sift's
+/// comparisons are integer compares without branches.
+pub trait HeapItem: Copy {
+    /// The packed bits.
+    fn to_bits(self) -> u64;
+    /// The item packed as `bits`.
+    fn from_bits(bits: u64) -> Self;
+}
+
+impl HeapItem for u32 {
+    #[inline]
+    fn to_bits(self) -> u64 {
+        self as u64
+    }
+    #[inline]
+    fn from_bits(bits: u64) -> Self {
+        bits as u32
+    }
+}
+
+impl HeapItem for (u32, u32) {
+    #[inline]
+    fn to_bits(self) -> u64 {
+        (self.0 as u64) << 32 | self.1 as u64
+    }
+    #[inline]
+    fn from_bits(bits: u64) -> Self {
+        ((bits >> 32) as u32, bits as u32)
+    }
+}
+
 /// A min-priority queue by an `f64` key, equal keys in the items' own order
 /// (so the order never depends on how the heap arranges equal keys). Used
-/// for work queues ordered by deadline; items should be small (indices).
+/// for work queues ordered by deadline; items are packed into 64 bits (see
+/// [`HeapItem`]).
 ///
 /// Since (key, item) pairs are totally ordered (and equal pairs cannot be
 /// told apart), the order of pops is fixed by the pairs alone, whatever the
 /// heap's shape: a four-ary heap pops exactly what a binary one would.
 pub struct KeyedHeap<T> {
-    heap: Vec<(u64, T)>,
+    /// Each entry's key's order-preserving bits above its item's bits.
+    heap: Vec<u128>,
+    item: std::marker::PhantomData<T>,
 }
 
-impl<T: Ord + Copy> KeyedHeap<T> {
+impl<T: HeapItem> KeyedHeap<T> {
     /// An empty heap with room for `capacity` items.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             heap: Vec::with_capacity(capacity),
+            item: std::marker::PhantomData,
         }
+    }
+
+    #[inline]
+    fn unpack(entry: u128) -> (f64, T) {
+        (key_of((entry >> 64) as u64), T::from_bits(entry as u64))
     }
 
     /// Adds `item` with priority `key` (smaller first).
     #[inline]
     pub fn push(&mut self, key: f64, item: T) {
-        let entry = (ordered_bits(key), item);
+        let entry = (ordered_bits(key) as u128) << 64 | item.to_bits() as u128;
         let mut at = self.heap.len();
         self.heap.push(entry);
         while at > 0 {
@@ -118,8 +159,8 @@ impl<T: Ord + Copy> KeyedHeap<T> {
 
     /// The smallest key and its item, without removing them.
     #[inline]
-    pub fn peek(&self) -> Option<(f64, &T)> {
-        self.heap.first().map(|(k, item)| (key_of(*k), item))
+    pub fn peek(&self) -> Option<(f64, T)> {
+        self.heap.first().map(|&e| Self::unpack(e))
     }
 
     /// Starts loading the memory a coming `pop` or `push` touches first:
@@ -137,7 +178,7 @@ impl<T: Ord + Copy> KeyedHeap<T> {
     pub fn pop(&mut self) -> Option<(f64, T)> {
         let last = self.heap.pop()?;
         let Some(&top) = self.heap.first() else {
-            return Some((key_of(last.0), last.1));
+            return Some(Self::unpack(last));
         };
         // Sift the last entry down from the root.
         let n = self.heap.len();
@@ -147,20 +188,23 @@ impl<T: Ord + Copy> KeyedHeap<T> {
             if first >= n {
                 break;
             }
-            let mut best = first;
+            // The smallest child, chosen by selects rather than branches
+            // (which child wins is as good as random).
+            let (mut best, mut least) = (first, self.heap[first]);
             for c in first + 1..(first + ARITY).min(n) {
-                if self.heap[c] < self.heap[best] {
-                    best = c;
-                }
+                let v = self.heap[c];
+                let less = v < least;
+                best = if less { c } else { best };
+                least = if less { v } else { least };
             }
-            if self.heap[best] >= last {
+            if least >= last {
                 break;
             }
-            self.heap[at] = self.heap[best];
+            self.heap[at] = least;
             at = best;
         }
         self.heap[at] = last;
-        Some((key_of(top.0), top.1))
+        Some(Self::unpack(top))
     }
 
     /// Number of items.
@@ -752,7 +796,7 @@ mod tests {
             reference.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
             assert_eq!(h.len(), reference.len());
             let want = reference.last().map(|&(k, i)| (k.to_bits(), i));
-            assert_eq!(h.peek().map(|(k, &i)| (k.to_bits(), i)), want);
+            assert_eq!(h.peek().map(|(k, i)| (k.to_bits(), i)), want);
             if round % 3 != 0 {
                 let got = h.pop().map(|(k, i)| (k.to_bits(), i));
                 assert_eq!(

@@ -5,7 +5,7 @@
 
 use super::allocation::{ordered, Entry};
 use super::{Case, Event, Simulation, TaskState, NOBODY};
-use crate::engine::KeyedHeap;
+use crate::engine::{HeapItem, KeyedHeap};
 use crate::scenario::{Establishment, Holds, LeaversCases, Scenario, StaffGroup, Team, Workforce};
 use std::collections::VecDeque;
 
@@ -135,6 +135,17 @@ impl TaskRef {
 
     fn number(self) -> u32 {
         self.0 as u32
+    }
+}
+
+impl HeapItem for TaskRef {
+    #[inline]
+    fn to_bits(self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn from_bits(bits: u64) -> Self {
+        TaskRef(bits)
     }
 }
 
@@ -1034,7 +1045,7 @@ impl Simulation<'_> {
     fn next_task(&mut self, w: u32) -> Option<Case> {
         let worker = &self.workers[w as usize];
         if worker.role == Role::Backlog {
-            while let Some((_, &(p, n))) = self.work.overdue.peek() {
+            while let Some((_, (p, n))) = self.work.overdue.peek() {
                 self.work.overdue.pop();
                 if self.is_current(TaskRef::new(Case::Plan(p), n)) {
                     return Some(Case::Plan(p));
@@ -1043,7 +1054,7 @@ impl Simulation<'_> {
             return None;
         }
         let q = worker.queue as usize;
-        while let Some((_, &entry)) = self.work.queues[q].peek() {
+        while let Some((_, entry)) = self.work.queues[q].peek() {
             self.work.queues[q].pop();
             if self.is_current(entry) {
                 // This post's next look at its queue starts with the new
