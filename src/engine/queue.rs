@@ -397,7 +397,21 @@ impl<E> EventQueue<E> {
     /// non-empty bucket once the current day is used up; false if no event
     /// is left. (A bucket may be opened while the lane's front is earlier:
     /// the heads are compared, so the order is the same.)
+    #[inline]
     fn advance(&mut self) -> bool {
+        // Nearly always: the lane's front is live (or the lane empty) and
+        // the day has events left.
+        if self.lane.front().is_none_or(|e| e.live)
+            && !(self.today.is_empty() && self.late.is_empty())
+        {
+            return true;
+        }
+        self.advance_further()
+    }
+
+    /// [`EventQueue::advance`] past cancelled events or into the next day.
+    #[inline(never)]
+    fn advance_further(&mut self) -> bool {
         while self.lane.front().is_some_and(|e| !e.live) {
             self.lane.pop_front();
             self.lane_front = self.lane_front.wrapping_add(1);
@@ -454,10 +468,23 @@ impl<E> EventQueue<E> {
     /// Takes the next event and advances the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
+        self.pop_until(f64::INFINITY)
+    }
+
+    /// Takes the next event if its time is no later than `until` (and
+    /// advances the clock to it); otherwise leaves it, and the clock, where
+    /// they are. One look at the heads, where `peek_time` and then `pop`
+    /// take two.
+    #[inline]
+    pub fn pop_until(&mut self, until: Time) -> Option<(Time, E)> {
         if !self.advance() {
             return None;
         }
         let (order, source) = self.next_source()?;
+        let key = time_of(order);
+        if key > until {
+            return None;
+        }
         let item = match source {
             Source::Today => self.today.pop()?.item,
             Source::Late => self.late.pop()?.item,
@@ -466,7 +493,6 @@ impl<E> EventQueue<E> {
                 self.lane.pop_front()?.item
             }
         };
-        let key = time_of(order);
         self.now = key;
         self.len -= 1;
         Some((key, item))
@@ -716,6 +742,19 @@ mod tests {
             }
         }
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn pop_until_leaves_a_later_event_and_the_clock() {
+        let mut q = EventQueue::new(10.0, 8);
+        q.schedule(1.5, 'a');
+        q.schedule(4.0, 'b');
+        assert_eq!(q.pop_until(1.5), Some((1.5, 'a')));
+        assert_eq!(q.pop_until(3.9), None);
+        assert_eq!((q.now(), q.len()), (1.5, 1));
+        assert_eq!(q.peek_time(), Some(4.0));
+        assert_eq!(q.pop_until(4.0), Some((4.0, 'b')));
+        assert_eq!(q.pop_until(f64::INFINITY), None);
     }
 
     #[test]

@@ -325,11 +325,7 @@ impl<'s> Simulation<'s> {
     pub fn run_until(&mut self, until: Time) -> u64 {
         let before = self.events;
         while !self.finished {
-            match self.queue.peek_time() {
-                Some(t) if t <= until => {}
-                _ => break,
-            }
-            let Some((time, event)) = self.queue.pop() else {
+            let Some((time, event)) = self.queue.pop_until(until) else {
                 break;
             };
             // The run covers [0, end): events falling at the end itself are
