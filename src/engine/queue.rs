@@ -13,6 +13,7 @@ pub type Time = f64;
 /// (the time's order-preserving bits above the sequence number), so the day
 /// bucket's sort and the late heap compare one `u128` instead of an `f64` by
 /// `total_cmp` and then a tie-break.
+#[derive(Clone, Copy)]
 struct Entry<T> {
     order: u128,
     item: T,
@@ -284,6 +285,8 @@ pub struct EventQueue<E> {
     /// after the current one; the last bucket takes everything beyond.
     buckets: Vec<Vec<Entry<E>>>,
     spare: Vec<Vec<Entry<E>>>,
+    /// Room for sorting a bucket (see `advance_further`).
+    sort_keys: Vec<u128>,
     /// Cancellable events in time order (cancelled ones still in place).
     lane: VecDeque<LaneEntry<E>>,
     /// The ticket number of `lane`'s front.
@@ -296,7 +299,7 @@ pub struct EventQueue<E> {
     len: usize,
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     /// An empty queue for a run of `horizon` days, with room for about
     /// `capacity` pending events.
     pub fn new(horizon: Time, capacity: usize) -> Self {
@@ -306,6 +309,7 @@ impl<E> EventQueue<E> {
             late: BinaryHeap::with_capacity(capacity.min(1 << 12)),
             buckets: (0..n).map(|_| Vec::new()).collect(),
             spare: Vec::new(),
+            sort_keys: Vec::with_capacity(capacity.min(1 << 12)),
             lane: VecDeque::with_capacity(capacity.min(1 << 12)),
             lane_front: 0,
             boundary: BUCKET_DAYS,
@@ -427,12 +431,29 @@ impl<E> EventQueue<E> {
                 (self.current + 1) as f64 * BUCKET_DAYS
             };
             let mut bucket = std::mem::take(&mut self.buckets[self.current]);
-            // `Entry`'s order is reversed (earliest is greatest), so an
-            // ascending sort leaves the earliest event last.
-            bucket.sort_unstable();
-            let emptied = std::mem::replace(&mut self.today, bucket);
-            if emptied.capacity() > 0 && self.spare.len() < MAX_SPARE {
-                self.spare.push(emptied);
+            // A bucket's events were pushed in the order they were
+            // scheduled, so their places in it order them as their sequence
+            // numbers do: sorting (time, place) pairs, plain integers of
+            // half an entry's size, gives the order of the entries, which
+            // are then copied out latest first (the day is taken from the
+            // end).
+            self.sort_keys.clear();
+            self.sort_keys.extend(
+                bucket
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| e.order >> 64 << 64 | i as u128),
+            );
+            self.sort_keys.sort_unstable();
+            self.today.extend(
+                self.sort_keys
+                    .iter()
+                    .rev()
+                    .map(|&k| bucket[k as u64 as usize]),
+            );
+            bucket.clear();
+            if bucket.capacity() > 0 && self.spare.len() < MAX_SPARE {
+                self.spare.push(bucket);
             }
         }
         true
