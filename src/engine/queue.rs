@@ -189,14 +189,16 @@ impl<T: HeapItem> KeyedHeap<T> {
             if first >= n {
                 break;
             }
-            // The smallest child, chosen by selects rather than branches
-            // (which child wins is as good as random).
+            // The smallest child, chosen by masks rather than branches
+            // (which child wins is as good as random, and a branch on it
+            // is mispredicted about as often as not).
             let (mut best, mut least) = (first, self.heap[first]);
             for c in first + 1..(first + ARITY).min(n) {
                 let v = self.heap[c];
                 let less = v < least;
+                let mask = (less as u128).wrapping_neg();
+                least = (v & mask) | (least & !mask);
                 best = if less { c } else { best };
-                least = if less { v } else { least };
             }
             if least >= last {
                 break;
@@ -228,6 +230,11 @@ const BUCKET_DAYS: f64 = 1.0;
 /// years ahead) held about a gigabyte in a ten-year national run. Far
 /// buckets grow by themselves, to about their own size.
 const RECYCLE_AHEAD: usize = 14;
+/// Room a far bucket is given with its first event: most receive a day's
+/// events, hundreds or thousands, and growing from the allocator's
+/// smallest room doubled several times a day (a copy each time); a
+/// bucket that receives only a leaver years ahead holds 2 KB for it.
+const FIRST_ROOM: usize = 64;
 /// At most this many emptied buckets are kept for reuse.
 const MAX_SPARE: usize = 64;
 
@@ -340,9 +347,11 @@ impl<E: Copy> EventQueue<E> {
             let last = self.buckets.len() - 1;
             let index = ((time / BUCKET_DAYS) as usize).min(last);
             let bucket = &mut self.buckets[index];
-            if bucket.capacity() == 0 && index <= self.current + RECYCLE_AHEAD {
-                if let Some(v) = self.spare.pop() {
-                    *bucket = v;
+            if bucket.capacity() == 0 {
+                let near = index <= self.current + RECYCLE_AHEAD;
+                match self.spare.pop_if(|_| near) {
+                    Some(v) => *bucket = v,
+                    None => bucket.reserve_exact(FIRST_ROOM),
                 }
             }
             bucket.push(entry);
