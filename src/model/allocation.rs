@@ -78,9 +78,6 @@ fn kind(request: bool) -> (usize, u8) {
     }
 }
 
-/// The marks' bits for entries set while the post was working.
-const SET_WORKING: u8 = 4 | 8;
-
 impl RoomIndex {
     /// Notes that post `w`'s entries may be out of date in both sets.
     #[inline]
@@ -96,15 +93,21 @@ impl RoomIndex {
         self.marks[w as usize] = m | 3;
     }
 
-    /// Whether both of post `w`'s entries were last set while it was
-    /// working: then they are up to date or marked stale, since every
-    /// change of load marks it. A post that starts working and is not so
-    /// must be marked.
+    /// Marks post `w` stale for each kind of case whose entry was not last
+    /// set while it was working: an entry so set is up to date or marked
+    /// already, since every change of load marks it, but a post that
+    /// starts working must have the others looked at.
     #[inline]
-    pub fn set_while_working(&self, w: u32) -> bool {
-        self.marks
-            .get(w as usize)
-            .is_some_and(|m| m & SET_WORKING == SET_WORKING)
+    pub fn mark_unless_set_working(&mut self, w: u32) {
+        self.make_room_for(w);
+        let mut m = self.marks[w as usize];
+        for (k, (stale, working)) in [(1, 4), (2, 8)].into_iter().enumerate() {
+            if m & (stale | working) == 0 {
+                self.stale[k].push(w);
+                m |= stale;
+            }
+        }
+        self.marks[w as usize] = m;
     }
 
     /// Whether post `w` is marked stale for a request (or a plan).

@@ -1075,9 +1075,7 @@ impl Simulation<'_> {
         // this is where it enters the index of posts with room. A post
         // whose entries were set while it worked is up to date or marked
         // (every change of load marks it).
-        if !self.room.set_while_working(w) {
-            self.update_room(w);
-        }
+        self.room.mark_unless_set_working(w);
         let worker = &self.workers[w as usize];
         if !worker.working() || worker.current.is_some() {
             return;
