@@ -151,9 +151,38 @@ pub(crate) struct Recorder {
     /// The scenario's price of one commissioned advice.
     cost_per_advice: f64,
     /// The simulation day each financial year after the first begins.
-    financial_year_starts: Vec<f64>,
+    financial_year_starts: YearStarts,
     /// The simulation day each calendar year after the first begins.
-    calendar_year_starts: Vec<f64>,
+    calendar_year_starts: YearStarts,
+}
+
+/// The first days of the years after the first, in order, and the year
+/// last found: nearly every counted event falls in the same year as the
+/// one before, which is checked with two comparisons before any search.
+#[derive(Debug, Clone)]
+struct YearStarts {
+    starts: Vec<f64>,
+    last: usize,
+}
+
+impl YearStarts {
+    fn new(starts: Vec<f64>) -> Self {
+        YearStarts { starts, last: 0 }
+    }
+
+    /// The index of the year containing `day`: the number of years after
+    /// the first that begin on or before it.
+    #[inline]
+    fn index_of(&mut self, day: f64) -> usize {
+        let i = self.last;
+        let begun = i == 0 || self.starts.get(i - 1).is_some_and(|&b| b <= day);
+        let not_ended = self.starts.get(i).is_none_or(|&b| day < b);
+        if begun && not_ended {
+            return i;
+        }
+        self.last = self.starts.partition_point(|&b| b <= day);
+        self.last
+    }
 }
 
 /// Days in an average month, to turn review-weeks overdue into months.
@@ -188,18 +217,22 @@ impl Recorder {
             cost_per_advice: scenario.psychologists.cost_per_commissioned_advice,
             // Found by search on every counted event, so worked out once here
             // rather than through dates each time.
-            financial_year_starts: calendar
-                .financial_year_ends()
-                .into_iter()
-                .map(|(_, day)| day)
-                .collect(),
-            calendar_year_starts: calendar
-                .calendar_years()
-                .into_iter()
-                .skip(1)
-                .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1))
-                .map(|d| calendar.day_of(d) as f64)
-                .collect(),
+            financial_year_starts: YearStarts::new(
+                calendar
+                    .financial_year_ends()
+                    .into_iter()
+                    .map(|(_, day)| day)
+                    .collect(),
+            ),
+            calendar_year_starts: YearStarts::new(
+                calendar
+                    .calendar_years()
+                    .into_iter()
+                    .skip(1)
+                    .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1))
+                    .map(|d| calendar.day_of(d) as f64)
+                    .collect(),
+            ),
         }
     }
 
@@ -210,8 +243,8 @@ impl Recorder {
     /// [`Calendar::calendar_year_index`] (years begin on whole days, so a day
     /// is in a year exactly when it is at or after the year's first day).
     pub fn years_of(&mut self, day: f64) -> [&mut YearFlows; 2] {
-        let fy = self.financial_year_starts.partition_point(|&b| b <= day);
-        let cy = self.calendar_year_starts.partition_point(|&b| b <= day);
+        let fy = self.financial_year_starts.index_of(day);
+        let cy = self.calendar_year_starts.index_of(day);
         [&mut self.years[fy], &mut self.calendar_years[cy]]
     }
 
@@ -427,5 +460,37 @@ impl Recorder {
             }
         }
         first
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::YearStarts;
+
+    #[test]
+    fn the_year_found_is_the_search_whatever_was_found_before() {
+        let starts = vec![90.0, 455.0, 820.0];
+        let mut y = YearStarts::new(starts.clone());
+        // Back and forth across every boundary, and on it.
+        for day in [
+            0.0,
+            89.9,
+            90.0,
+            400.0,
+            1000.0,
+            820.0,
+            819.99,
+            5.0,
+            455.0,
+            -3.0,
+            f64::NAN,
+            2e9,
+        ] {
+            assert_eq!(
+                y.index_of(day),
+                starts.partition_point(|&b| b <= day),
+                "day {day}"
+            );
+        }
     }
 }
