@@ -11,19 +11,22 @@
 //! - requests by `(open requests / FTE, cases held / cap, post)`;
 //! - plans by `(cases held / cap, post)`.
 //!
+//! Up to [`FLAT_MAX`] posts (a council's team) the same keys are kept
+//! instead in two plain arrays by post, and the first found by a scan.
+//!
 //! The smallest entry is exactly the post the scan over every post chose
 //! (the smallest load, ties to the lowest index): the keys are the same
 //! `f64` values, compared through an integer map that keeps their order.
 //!
 //! A post is marked stale whenever its load changes (a case assigned,
 //! released or handed over) and when it looks for work (which every start,
-//! new starter and agency cover does before anything is allocated); a
-//! heap's stale posts get their entries re-set just before that heap is
-//! asked for its first post. A post's load changes several times between
-//! allocations, and the heap of posts with room for a plan is not asked at
-//! all where no plan is allocated, so most changes of key never reach a
-//! heap. The first post is the same as with every change applied at once:
-//! the heap's entries are the same when it is asked. A post that stops
+//! new starter and agency cover does before anything is allocated); the
+//! posts stale for one kind of case get their entries re-set just before
+//! that kind's first post is asked for. A post's load changes several
+//! times between allocations, and the posts with room for a plan are not
+//! asked for at all where no plan is allocated, so most changes of key
+//! never reach a heap. The first post is the same as with every change
+//! applied at once: the entries are the same when it is asked for. A post that stops
 //! working (its group ends, its holder leaves) may keep its entries until
 //! they are next looked at: the first entry is checked before it is used,
 //! and dropped if its post no longer has room.
