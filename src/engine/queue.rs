@@ -221,6 +221,74 @@ impl<T: HeapItem> KeyedHeap<T> {
     }
 }
 
+/// Sorts a day's (time bits above place) keys: one pass into bins by the
+/// top bits of the time's offset from the day's earliest, then each bin by
+/// itself. A day's events spread over its hours, so the bins hold a few
+/// each, and the whole costs a few operations a key where a comparison sort
+/// of a national day's thirteen thousand costs dozens (and mispredicts a
+/// branch on most). The result is exactly the sorted order: bins follow the
+/// keys' order, and each bin is sorted in full.
+#[derive(Default)]
+struct BinSort {
+    scratch: Vec<u128>,
+    /// Per bin, its start, then (after the scatter) its end.
+    ends: Vec<u32>,
+}
+
+impl BinSort {
+    /// Below this many keys a comparison sort is as quick.
+    const MIN_KEYS: usize = 64;
+
+    fn sort(&mut self, keys: &mut Vec<u128>) {
+        let n = keys.len();
+        if n < Self::MIN_KEYS || n > u32::MAX as usize {
+            keys.sort_unstable();
+            return;
+        }
+        let time = |k: u128| (k >> 64) as u64;
+        let (lo, hi) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| {
+            (lo.min(time(k)), hi.max(time(k)))
+        });
+        let span_bits = u64::BITS - (hi - lo).leading_zeros();
+        if span_bits == 0 {
+            // One time: the places, given in order, are the order.
+            return;
+        }
+        // About two keys a bin, at most 2^12 bins.
+        let bin_bits = (usize::BITS - (n / 2).leading_zeros()).clamp(1, 12);
+        let shift = span_bits.saturating_sub(bin_bits);
+        let bins = ((hi - lo) >> shift) as usize + 1;
+        let bin = |k: u128| ((time(k) - lo) >> shift) as usize;
+        self.ends.clear();
+        self.ends.resize(bins, 0);
+        for &k in keys.iter() {
+            self.ends[bin(k)] += 1;
+        }
+        let mut start = 0;
+        for e in &mut self.ends {
+            let count = *e;
+            *e = start;
+            start += count;
+        }
+        self.scratch.clear();
+        self.scratch.resize(n, 0);
+        for &k in keys.iter() {
+            let at = &mut self.ends[bin(k)];
+            self.scratch[*at as usize] = k;
+            *at += 1;
+        }
+        let mut from = 0;
+        for &end in &self.ends {
+            let b = &mut self.scratch[from..end as usize];
+            if b.len() > 1 {
+                b.sort_unstable();
+            }
+            from = end as usize;
+        }
+        std::mem::swap(keys, &mut self.scratch);
+    }
+}
+
 /// Width in days of one bucket of the future-event list: a day holds about a
 /// day of events (a few hundred in the medium county).
 const BUCKET_DAYS: f64 = 1.0;
@@ -294,6 +362,7 @@ pub struct EventQueue<E> {
     spare: Vec<Vec<Entry<E>>>,
     /// Room for sorting a bucket (see `advance_further`).
     sort_keys: Vec<u128>,
+    day_sort: BinSort,
     /// Cancellable events in time order (cancelled ones still in place).
     lane: VecDeque<LaneEntry<E>>,
     /// The ticket number of `lane`'s front.
@@ -317,6 +386,7 @@ impl<E: Copy> EventQueue<E> {
             buckets: (0..n).map(|_| Vec::new()).collect(),
             spare: Vec::new(),
             sort_keys: Vec::with_capacity(capacity.min(1 << 12)),
+            day_sort: BinSort::default(),
             lane: VecDeque::with_capacity(capacity.min(1 << 12)),
             lane_front: 0,
             boundary: BUCKET_DAYS,
@@ -453,7 +523,7 @@ impl<E: Copy> EventQueue<E> {
                     .enumerate()
                     .map(|(i, e)| e.order >> 64 << 64 | i as u128),
             );
-            self.sort_keys.sort_unstable();
+            self.day_sort.sort(&mut self.sort_keys);
             self.today.extend(
                 self.sort_keys
                     .iter()
@@ -772,6 +842,34 @@ mod tests {
             }
         }
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn bin_sort_is_a_full_sort() {
+        // Spread, clustered, tied and single-time days, small and large.
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let mut sorter = BinSort::default();
+        for case in 0..200 {
+            let n = [0, 1, 5, 63, 64, 65, 300, 5000][case % 8];
+            let day = rng.random_range(0..4000) as f64;
+            let keys: Vec<u128> = (0..n)
+                .map(|i| {
+                    let t = match case % 4 {
+                        0 => day + rng.random::<f64>(),
+                        1 => day + rng.random_range(0..3) as f64 * 0.25,
+                        2 => day,
+                        _ => day + rng.random::<f64>().powi(8),
+                    };
+                    (ordered_bits(t) as u128) << 64 | i as u128
+                })
+                .collect();
+            let mut want = keys.clone();
+            want.sort_unstable();
+            let mut got = keys;
+            sorter.sort(&mut got);
+            assert_eq!(got, want, "case {case}, {n} keys");
+        }
     }
 
     #[test]
