@@ -113,6 +113,12 @@ fn first_below<K: Copy + Ord>(keys: &[K], none: K) -> Option<u32> {
     (best != none).then_some(at as u32)
 }
 
+/// The marks' bit for a post whose entry for requests was last set while
+/// it was working.
+const REQUEST_SET_WORKING: u8 = 4;
+/// The same for plans.
+const PLAN_SET_WORKING: u8 = 8;
+
 /// A kind of case's position in [`RoomIndex::stale`] and its bit in the
 /// marks.
 #[inline]
@@ -173,7 +179,10 @@ impl RoomIndex {
     pub fn mark_unless_set_working(&mut self, w: u32) {
         self.make_room_for(w);
         let mut m = self.marks[w as usize];
-        for (k, (stale, working)) in [(1, 4), (2, 8)].into_iter().enumerate() {
+        for (k, (stale, working)) in [(1, REQUEST_SET_WORKING), (2, PLAN_SET_WORKING)]
+            .into_iter()
+            .enumerate()
+        {
             if m & (stale | working) == 0 {
                 self.stale[k].push(w);
                 m |= stale;
@@ -214,7 +223,7 @@ impl RoomIndex {
     #[inline]
     pub fn set_request(&mut self, w: u32, want: Option<(u64, u64)>, working: bool) {
         self.make_room_for(w);
-        self.note_working(w, 4, working);
+        self.note_working(w, REQUEST_SET_WORKING, working);
         let entry = &mut self.entered[w as usize];
         if entry.request != want {
             entry.request = want;
@@ -231,7 +240,7 @@ impl RoomIndex {
     #[inline]
     pub fn set_plan(&mut self, w: u32, want: Option<u64>, working: bool) {
         self.make_room_for(w);
-        self.note_working(w, 8, working);
+        self.note_working(w, PLAN_SET_WORKING, working);
         let entry = &mut self.entered[w as usize];
         if entry.plan != want {
             entry.plan = want;

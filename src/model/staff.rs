@@ -808,17 +808,15 @@ impl Simulation<'_> {
             let indexed = (0..self.workers.len() as u32)
                 .filter(|&w| self.workers[w as usize].has_room())
                 .filter_map(|w| {
-                    let fresh = self.room.is_stale(w, request);
-                    let key = if request {
-                        if fresh {
-                            self.request_room_key(w)
-                        } else {
-                            self.room.entered(w).request
-                        }
-                    } else if fresh {
-                        self.plan_room_key(w).map(|a| (a, 0))
+                    let e = if self.room.is_stale(w, request) {
+                        self.room_entry(w)
                     } else {
-                        self.room.entered(w).plan.map(|a| (a, 0))
+                        self.room.entered(w)
+                    };
+                    let key = if request {
+                        e.request
+                    } else {
+                        e.plan.map(|a| (a, 0))
                     };
                     key.map(|k| (k, w))
                 })
