@@ -162,13 +162,23 @@ impl RoomIndex {
     pub fn mark_stale(&mut self, w: u32) {
         self.make_room_for(w);
         let m = self.marks[w as usize];
-        if m & 1 == 0 {
-            self.stale[0].push(w);
+        let m = self.marked(w, m, true, 0);
+        self.marks[w as usize] = self.marked(w, m, false, 0);
+    }
+
+    /// Post `w`'s marks `m`, marked stale for a request (or a plan) unless
+    /// it is already or any bit of `unless` is set; a post newly marked
+    /// joins that kind's stale list. (One test of both bits: this runs
+    /// every time a post looks for work.)
+    #[inline]
+    fn marked(&mut self, w: u32, m: u8, request: bool, unless: u8) -> u8 {
+        let (k, bit) = kind(request);
+        if m & (bit | unless) == 0 {
+            self.stale[k].push(w);
+            m | bit
+        } else {
+            m
         }
-        if m & 2 == 0 {
-            self.stale[1].push(w);
-        }
-        self.marks[w as usize] = m | 3;
     }
 
     /// Marks post `w` stale for each kind of case whose entry was not last
@@ -178,17 +188,9 @@ impl RoomIndex {
     #[inline]
     pub fn mark_unless_set_working(&mut self, w: u32) {
         self.make_room_for(w);
-        let mut m = self.marks[w as usize];
-        for (k, (stale, working)) in [(1, REQUEST_SET_WORKING), (2, PLAN_SET_WORKING)]
-            .into_iter()
-            .enumerate()
-        {
-            if m & (stale | working) == 0 {
-                self.stale[k].push(w);
-                m |= stale;
-            }
-        }
-        self.marks[w as usize] = m;
+        let m = self.marks[w as usize];
+        let m = self.marked(w, m, true, REQUEST_SET_WORKING);
+        self.marks[w as usize] = self.marked(w, m, false, PLAN_SET_WORKING);
     }
 
     /// Whether post `w` is marked stale for a request (or a plan).
